@@ -1,0 +1,29 @@
+/** @type {import('jest').Config} */
+const shared = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  moduleNameMapper: {
+    '^@app/realtime(|/.*)$': '<rootDir>/libs/realtime/src/$1',
+  },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      rootDir: __dirname,
+      roots: ['<rootDir>/src/', '<rootDir>/libs/'],
+      testRegex: '.*\\.spec\\.ts$',
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      rootDir: __dirname,
+      roots: ['<rootDir>/test/'],
+      testRegex: '.*\\.e2e-spec\\.ts$',
+      testTimeout: 30000,
+    },
+  ],
+};

@@ -1,0 +1,295 @@
+import {
+  HttpStatus,
+  Logger,
+  type INestApplication,
+  type Type,
+  type WebSocketAdapter,
+} from '@nestjs/common';
+import { MESSAGE_METADATA } from '@nestjs/websockets/constants';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { CredentialExpiryService } from '../auth/credential-expiry.service';
+import { HandshakeAuthenticator, type HandshakeGuardChain } from '../auth/handshake.authenticator';
+import { HandshakeRejection } from '../auth/handshake-rejection';
+import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
+import { ConnectionSender } from '../delivery/connection.sender';
+import { RealtimeLifecycle } from '../lifecycle/realtime.lifecycle';
+import { MessageDispatcher } from '../messaging/message.dispatcher';
+import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
+import { encodeFrame } from '../protocol/frame.codec';
+import type { ConnectedFrameData } from '../protocol/frame.interface';
+import {
+  GATEWAY_CLASS_OPTION,
+  HANDSHAKE_GUARDS_METADATA,
+  REALTIME_OPTIONS,
+  RESERVED_MESSAGE_TYPES,
+} from '../realtime.constants';
+import * as messages from '../realtime.messages';
+import { ConnectionRegistry } from '../registry/connection-registry';
+import { RealtimeConnection } from '../registry/realtime-connection';
+import { GatewayEndpoint } from './gateway-endpoint';
+import { isOriginAllowed } from './origin-policy';
+import { pathOf, rejectHandshake } from './handshake-response';
+
+/** The module's providers the adapter works with, looked up once the application exists. */
+interface AdapterServices {
+  options: ResolvedRealtimeOptions;
+  registry: ConnectionRegistry;
+  authenticator: HandshakeAuthenticator;
+  dispatcher: MessageDispatcher;
+  sender: ConnectionSender;
+  expiry: CredentialExpiryService;
+  lifecycle: RealtimeLifecycle;
+}
+
+/**
+ * The WebSocket adapter of `RealtimeModule`, on `ws`, sharing the application's HTTP server and
+ * port. Each upgrade request goes through, in order: path match (404), shutdown (503), `Origin`
+ * (403), the gateway's `@HandshakeGuards()` (401/403/…), the per-user connection cap (429) —
+ * and only then gets `101 Switching Protocols`.
+ *
+ * @example
+ * ```ts
+ * const app = await NestFactory.create(AppModule);
+ * app.useWebSocketAdapter(new RealtimeWsAdapter(app));
+ * app.enableShutdownHooks();
+ * await app.listen(3000);
+ * ```
+ */
+export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebSocket, Record<string, unknown>> {
+  private readonly logger = new Logger('RealtimeWsAdapter');
+  private readonly httpServer: Server;
+  private readonly endpoints = new Map<string, GatewayEndpoint>();
+  private services: AdapterServices | undefined;
+  private listening = false;
+
+  // Listeners shared by every socket (they find their connection through `this`), so that a
+  // connection costs no closures of ours.
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
+    this.handleUpgrade(request, socket, head);
+  private readonly onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+  private readonly onClose: (this: WebSocket) => void;
+
+  constructor(private readonly app: INestApplication) {
+    this.httpServer = app.getHttpServer() as Server;
+    const adapter = this;
+    this.onMessage = function (this: WebSocket, data: RawData, isBinary: boolean): void {
+      const connection = RealtimeConnection.of(this);
+      if (connection?.endpoint !== undefined) {
+        adapter.services!.dispatcher.dispatch(connection, connection.endpoint, data, isBinary);
+      }
+    };
+    this.onClose = function (this: WebSocket): void {
+      const connection = RealtimeConnection.of(this);
+      if (connection === undefined) return;
+      adapter.services!.registry.remove(connection);
+      adapter.services!.expiry.untrack(connection);
+    };
+  }
+
+  create(port: number, options: Record<string, unknown> = {}): WebSocketServer {
+    const services = this.resolveServices();
+    const path = typeof options.path === 'string' ? options.path : services.options.path;
+    const gateway = options[GATEWAY_CLASS_OPTION] as Type | undefined;
+    if (gateway === undefined) throw new Error(messages.gatewayNotDecorated(path));
+    if (port !== 0) throw new Error(messages.portNotSupported(gateway.name, port));
+    if (this.endpoints.has(path)) throw new Error(messages.duplicateGateway(path));
+    assertNoReservedTypes(gateway);
+    const declared = Reflect.getMetadata(HANDSHAKE_GUARDS_METADATA, gateway) as unknown[] | undefined;
+    if (declared === undefined || declared.length === 0) {
+      throw new Error(messages.missingHandshakeGuards(gateway.name));
+    }
+
+    const compression = services.options.compression;
+    const server = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: services.options.maxPayloadBytes,
+      perMessageDeflate: compression === false ? false : { threshold: compression.thresholdBytes },
+    });
+    const guardsReady = services.authenticator.resolve(gateway).then((chain) => {
+      endpoint.guards = chain;
+      return chain!;
+    });
+    const endpoint = new GatewayEndpoint(path, server, gateway, guardsReady);
+    // Failures surface on each upgrade (as 500, logged); this only keeps the rejection handled.
+    guardsReady.catch((error: unknown) =>
+      this.logger.error(messages.handshakeGuardFailed(), error instanceof Error ? error.stack : String(error)),
+    );
+    this.endpoints.set(path, endpoint);
+    if (!this.listening) {
+      this.httpServer.on('upgrade', this.onUpgrade);
+      this.listening = true;
+    }
+    return server;
+  }
+
+  bindClientConnect(server: WebSocketServer, callback: (socket: WebSocket, request: IncomingMessage) => void): void {
+    const endpoint = this.endpointOf(server);
+    if (endpoint.onConnection !== undefined) throw new Error(messages.duplicateGateway(endpoint.path));
+    endpoint.onConnection = callback;
+  }
+
+  bindClientDisconnect(socket: WebSocket, callback: () => void): void {
+    socket.on('close', callback);
+  }
+
+  bindMessageHandlers(socket: WebSocket, handlers: MessageMappingProperties[]): void {
+    const connection = RealtimeConnection.of(socket);
+    const endpoint = connection?.endpoint;
+    if (connection === undefined || endpoint === undefined) return;
+    connection.handlers = handlers;
+    endpoint.handlerIndex ??= new Map(handlers.map((handler, index) => [String(handler.message), index]));
+    socket.on('message', this.onMessage);
+  }
+
+  async close(server: WebSocketServer): Promise<void> {
+    const endpoint = this.endpointOf(server);
+    const registry = this.services!.registry;
+    for (const connection of [...registry.all()]) {
+      if (connection.endpoint !== endpoint) continue;
+      registry.remove(connection);
+      connection.socket.terminate();
+    }
+    this.endpoints.delete(endpoint.path);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (this.endpoints.size === 0) this.dispose();
+  }
+
+  dispose(): void {
+    if (!this.listening) return;
+    this.httpServer.removeListener('upgrade', this.onUpgrade);
+    this.listening = false;
+  }
+
+  private handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A client that resets mid-handshake must not take the process down.
+    socket.on('error', ignoreSocketError);
+    const services = this.services!;
+    const endpoint = this.endpoints.get(pathOf(request.url));
+    if (endpoint === undefined) {
+      // Another library may serve this path on the same server; answer only if nobody else can.
+      if (this.httpServer.listenerCount('upgrade') === 1) rejectHandshake(socket, HttpStatus.NOT_FOUND);
+      return;
+    }
+    if (services.lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
+    if (!isOriginAllowed(request.headers.origin, services.options.allowedOrigins)) {
+      return rejectHandshake(socket, HttpStatus.FORBIDDEN);
+    }
+    const authenticating =
+      endpoint.guards !== undefined
+        ? services.authenticator.authenticate(request, endpoint.guards)
+        : endpoint.guardsReady.then((chain: HandshakeGuardChain) =>
+            services.authenticator.authenticate(request, chain),
+          );
+    authenticating.then(
+      (principal) => this.upgrade(endpoint, request, socket, head, principal),
+      (error: unknown) => {
+        if (!(error instanceof HandshakeRejection)) {
+          this.logger.error(messages.handshakeGuardFailed(), error instanceof Error ? error.stack : String(error));
+        }
+        rejectHandshake(
+          socket,
+          error instanceof HandshakeRejection ? error.status : HttpStatus.INTERNAL_SERVER_ERROR,
+        );
+      },
+    );
+  }
+
+  private upgrade(
+    endpoint: GatewayEndpoint,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    principal: RealtimePrincipal,
+  ): void {
+    const { registry, lifecycle, options } = this.services!;
+    if (socket.destroyed) return;
+    if (lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
+    // The check and the registration below run in one synchronous stretch (ws completes the
+    // upgrade synchronously), so concurrent handshakes of one user cannot both slip under the cap.
+    if (registry.connectionsOf(principal.userId).size >= options.maxConnectionsPerUser) {
+      return rejectHandshake(socket, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    endpoint.server.handleUpgrade(request, socket, head, (ws) => this.accept(endpoint, ws, request, principal));
+  }
+
+  private accept(endpoint: GatewayEndpoint, socket: WebSocket, request: IncomingMessage, principal: RealtimePrincipal): void {
+    const { registry, sender, expiry, options } = this.services!;
+    const connection = new RealtimeConnection(randomUUID(), principal, socket, options.rateLimit.burst);
+    connection.endpoint = endpoint;
+    socket.on('pong', markAlive);
+    socket.on('error', logSocketError);
+    socket.on('close', this.onClose);
+    registry.add(connection);
+    const connected: ConnectedFrameData = {
+      connectionId: connection.id,
+      userId: connection.userId,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+    };
+    sender.send(connection, encodeFrame({ type: 'connected', data: connected }));
+    expiry.track(connection);
+    try {
+      endpoint.onConnection?.(socket, request);
+    } catch (error) {
+      this.logger.error(messages.internalError(), error instanceof Error ? error.stack : String(error));
+    }
+  }
+
+  private endpointOf(server: WebSocketServer): GatewayEndpoint {
+    for (const endpoint of this.endpoints.values()) {
+      if (endpoint.server === server) return endpoint;
+    }
+    throw new Error(messages.unknownServer());
+  }
+
+  private resolveServices(): AdapterServices {
+    if (this.services !== undefined) return this.services;
+    try {
+      const get = <T>(token: Type<T> | symbol): T => this.app.get<T>(token, { strict: false });
+      this.services = {
+        options: get<ResolvedRealtimeOptions>(REALTIME_OPTIONS),
+        registry: get(ConnectionRegistry),
+        authenticator: get(HandshakeAuthenticator),
+        dispatcher: get(MessageDispatcher),
+        sender: get(ConnectionSender),
+        expiry: get(CredentialExpiryService),
+        lifecycle: get(RealtimeLifecycle),
+      };
+    } catch {
+      throw new Error(messages.moduleNotImported());
+    }
+    return this.services;
+  }
+}
+
+function markAlive(this: WebSocket): void {
+  const connection = RealtimeConnection.of(this);
+  if (connection !== undefined) connection.alive = true;
+}
+
+const socketLogger = new Logger('RealtimeWsAdapter');
+
+/** ws reports protocol errors (bad frames, oversized payloads) here and then closes the socket itself. */
+function logSocketError(this: WebSocket, error: Error & { code?: string }): void {
+  socketLogger.debug?.(`socket error ${error.code ?? ''}: ${error.message}`);
+}
+
+function ignoreSocketError(): void {
+  // Handshake sockets that error are destroyed by Node; there is nothing to answer.
+}
+
+function assertNoReservedTypes(gateway: Type): void {
+  const prototype = gateway.prototype as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(prototype)) {
+    const method = prototype[name];
+    if (typeof method !== 'function') continue;
+    const type: unknown = Reflect.getMetadata(MESSAGE_METADATA, method);
+    if (typeof type === 'string' && RESERVED_MESSAGE_TYPES.includes(type)) {
+      throw new Error(messages.reservedMessageType(gateway.name, type));
+    }
+  }
+}

@@ -1,0 +1,72 @@
+export { RealtimeModule } from './realtime.module';
+export {
+  REALTIME_MODULE_OPTIONS,
+  REALTIME_ASYNC_OPTIONS_TYPE,
+  REALTIME_OPTIONS_TYPE,
+  type RealtimeModuleExtras,
+} from './realtime.module-definition';
+export {
+  BINARY_MESSAGE_TYPE,
+  EXPIRY_INTERVAL_NAME,
+  HEARTBEAT_INTERVAL_NAME,
+  REALTIME_BUS,
+  REALTIME_OPTIONS,
+  RESERVED_MESSAGE_TYPES,
+  WS_TICKET_STORE,
+} from './realtime.constants';
+export type {
+  PrincipalResolver,
+  RealtimeCompressionOptions,
+  RealtimeModuleOptions,
+  RealtimeRateLimitOptions,
+  RoomAuthorizationRequest,
+  RoomAuthorizer,
+} from './options/realtime-module-options.interface';
+export type { ResolvedRealtimeOptions } from './options/resolved-realtime-options.interface';
+export {
+  RealtimeOptionsError,
+  defaultPrincipalResolver,
+  resolveRealtimeOptions,
+} from './options/realtime-options.resolver';
+
+export { RealtimeWsAdapter } from './adapter/realtime-ws.adapter';
+
+export { HandshakeGuards } from './auth/handshake-guards.decorator';
+export {
+  isWebSocketUpgrade,
+  readHandshakeCredential,
+  type HandshakeCredential,
+  type HandshakeCredentialSource,
+} from './auth/handshake-credentials';
+export type { RealtimePrincipal } from './auth/realtime-principal.interface';
+export { WsTicketService, type IssuedWsTicket } from './auth/ws-ticket.service';
+export { MemoryWsTicketStore, type WsTicketStore } from './auth/ws-ticket.store';
+
+export { RealtimeGateway, type RealtimeGatewayOptions } from './messaging/realtime-gateway.decorator';
+export { CurrentConnection } from './messaging/current-connection.decorator';
+export { RealtimeException } from './messaging/realtime.exception';
+export { RealtimeExceptionFilter } from './messaging/realtime-exception.filter';
+export { RealtimeValidationPipe } from './messaging/realtime-validation.pipe';
+export { InboundMessage } from './messaging/inbound-message';
+export type { FieldViolation } from './messaging/validation-details';
+
+export { ConnectionRegistry } from './registry/connection-registry';
+export { RealtimeConnection } from './registry/realtime-connection';
+
+export { RealtimePublisher, type PushOptions } from './delivery/realtime.publisher';
+export type { RealtimeBus } from './delivery/realtime-bus.interface';
+export type { DeliveryTarget } from './delivery/delivery-target';
+
+export {
+  CLOSE_CODE_CATALOGUE,
+  RealtimeCloseCode,
+  RealtimeCloseReason,
+  RealtimeErrorCode,
+  type CloseCodeDescription,
+} from './protocol/realtime-codes';
+export type {
+  ConnectedFrameData,
+  ErrorFrameData,
+  InboundFrame,
+  OutboundFrame,
+} from './protocol/frame.interface';

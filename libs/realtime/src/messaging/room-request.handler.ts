@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { REALTIME_OPTIONS } from '../realtime.constants';
+import * as messages from '../realtime.messages';
+import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
+import { RealtimeErrorCode } from '../protocol/realtime-codes';
+import { ConnectionRegistry } from '../registry/connection-registry';
+import type { RealtimeConnection } from '../registry/realtime-connection';
+import { RealtimeException } from './realtime.exception';
+import { RoomRequestDto } from './room-request.dto';
+import { toFieldViolations } from './validation-details';
+
+/** Answer to `join` and `leave`. */
+export interface RoomReply {
+  room: string;
+}
+
+/** Serves the built-in `join` and `leave` messages: validation, then `authorizeRoom` for joins. */
+@Injectable()
+export class RoomRequestHandler {
+  constructor(
+    @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
+    private readonly registry: ConnectionRegistry,
+  ) {}
+
+  /** @throws RealtimeException `VALIDATION_FAILED` or `FORBIDDEN`. */
+  async join(connection: RealtimeConnection, data: unknown): Promise<RoomReply> {
+    const { room } = await this.validate(data);
+    const allowed = await this.options.authorizeRoom({
+      principal: connection.principal,
+      room,
+      connectionId: connection.id,
+    });
+    if (allowed !== true) {
+      throw new RealtimeException(RealtimeErrorCode.FORBIDDEN, messages.roomForbidden(room));
+    }
+    this.registry.join(connection.id, room);
+    return { room };
+  }
+
+  /** Leaving a room one is not in is not an error: the outcome is the same. */
+  async leave(connection: RealtimeConnection, data: unknown): Promise<RoomReply> {
+    const { room } = await this.validate(data);
+    this.registry.leave(connection.id, room);
+    return { room };
+  }
+
+  private async validate(data: unknown): Promise<RoomRequestDto> {
+    const dto = plainToInstance(RoomRequestDto, data ?? {});
+    const errors =
+      typeof data === 'object' && data !== null && !Array.isArray(data)
+        ? await validate(dto, { whitelist: true, forbidNonWhitelisted: true })
+        : await validate(new RoomRequestDto());
+    if (errors.length > 0) {
+      throw new RealtimeException(
+        RealtimeErrorCode.VALIDATION_FAILED,
+        messages.validationFailed(),
+        toFieldViolations(errors),
+      );
+    }
+    return dto;
+  }
+}

@@ -1,0 +1,88 @@
+import type { IncomingMessage } from 'node:http';
+import type { WsTicketStore } from '../auth/ws-ticket.store';
+import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
+
+/** Per-connection limit on inbound messages: a token bucket. */
+export interface RealtimeRateLimitOptions {
+  /** Sustained inbound messages per second a connection may send. Default `20`. */
+  messagesPerSecond?: number;
+  /** Messages a connection may send at once after being idle (bucket size). Default `40`. */
+  burst?: number;
+  /**
+   * Consecutive `RATE_LIMITED` answers after which the connection is closed with 1008.
+   * Default `10`.
+   */
+  maxViolations?: number;
+}
+
+/** permessage-deflate settings. Off by default: compressing small frames costs more than it saves. */
+export interface RealtimeCompressionOptions {
+  /** Frames smaller than this many bytes are sent uncompressed. Default `1024`. */
+  thresholdBytes?: number;
+}
+
+/** What a connection asks to do with a room, as passed to {@link RealtimeModuleOptions.authorizeRoom}. */
+export interface RoomAuthorizationRequest {
+  /** The authenticated user. */
+  principal: RealtimePrincipal;
+  /** The room asked for. */
+  room: string;
+  /** The id of the asking connection. */
+  connectionId: string;
+}
+
+/** Decides whether a connection may join a room. */
+export type RoomAuthorizer = (request: RoomAuthorizationRequest) => boolean | Promise<boolean>;
+
+/** Turns the value a handshake guard left on `request.user` into a principal. */
+export type PrincipalResolver = (request: IncomingMessage & { user?: unknown }) => RealtimePrincipal;
+
+/** Options of {@link RealtimeModule}. Every field is optional; defaults are listed per field. */
+export interface RealtimeModuleOptions {
+  /** URL path the WebSocket endpoint listens on. Default `'/ws'`. */
+  path?: string;
+  /**
+   * Origins (scheme://host[:port], exact match) allowed to open a connection. A request with a
+   * foreign `Origin`, or `Origin: null`, is refused with HTTP 403; a request without `Origin`
+   * (not a browser) is let through to authentication. Default `[]`: no check.
+   */
+  allowedOrigins?: string[];
+  /** Largest inbound frame in bytes; a larger one closes the connection with 1009. Default `65536`. */
+  maxPayloadBytes?: number;
+  /**
+   * Milliseconds between protocol pings. A peer that has not answered the previous ping when the
+   * next is due is terminated. Default `30000`.
+   */
+  heartbeatIntervalMs?: number;
+  /** Inbound message rate limit per connection. */
+  rateLimit?: RealtimeRateLimitOptions;
+  /** Open connections one user may hold; one more is refused with HTTP 429. Default `10`. */
+  maxConnectionsPerUser?: number;
+  /**
+   * Bytes that may wait in a connection's send buffer. A connection over this is a slow consumer
+   * and is closed with 4008. Default `1048576` (1 MiB).
+   */
+  maxBufferedBytes?: number;
+  /** permessage-deflate; `false` (the default) turns it off. */
+  compression?: false | RealtimeCompressionOptions;
+  /** Lifetime of a one-time handshake ticket in milliseconds. Default `30000`. */
+  ticketTtlMs?: number;
+  /** Where handshake tickets are kept. Default: in this process. */
+  ticketStore?: WsTicketStore;
+  /**
+   * Milliseconds to wait, at shutdown, for clients to answer the 1001 close before they are
+   * terminated. Default `5000`.
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * Who may join which room. Default: nobody may join any room (secure by default); the
+   * reference backend shows a policy.
+   */
+  authorizeRoom?: RoomAuthorizer;
+  /**
+   * Reads the principal from the upgrade request once the handshake guards have passed.
+   * Default: `request.user.sub` (or `.id`) as the user id, `request.user.exp` (seconds since the
+   * epoch, as in a JWT) as the expiry.
+   */
+  resolvePrincipal?: PrincipalResolver;
+}

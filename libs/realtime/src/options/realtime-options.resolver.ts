@@ -1,0 +1,143 @@
+import type { IncomingMessage } from 'node:http';
+import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
+import * as messages from '../realtime.messages';
+import type { RealtimeModuleOptions } from './realtime-module-options.interface';
+import type { ResolvedRealtimeOptions } from './resolved-realtime-options.interface';
+
+/** Thrown at boot when options are invalid; the message names every bad field. */
+export class RealtimeOptionsError extends TypeError {
+  constructor(readonly problems: readonly string[]) {
+    super(messages.invalidOptions(problems));
+    this.name = 'RealtimeOptionsError';
+  }
+}
+
+const DEFAULTS = {
+  path: '/ws',
+  maxPayloadBytes: 64 * 1024,
+  heartbeatIntervalMs: 30_000,
+  messagesPerSecond: 20,
+  burst: 40,
+  maxViolations: 10,
+  maxConnectionsPerUser: 10,
+  maxBufferedBytes: 1024 * 1024,
+  compressionThresholdBytes: 1024,
+  ticketTtlMs: 30_000,
+  shutdownTimeoutMs: 5_000,
+} as const;
+
+const denyAllRooms = (): boolean => false;
+
+/** Reads the JWT-shaped `request.user` most guards leave behind: `sub` or `id`, and `exp`. */
+export function defaultPrincipalResolver(
+  request: IncomingMessage & { user?: unknown },
+): RealtimePrincipal {
+  const user = request.user;
+  if (typeof user !== 'object' || user === null) throw new Error(messages.unidentifiedUser());
+  const claims = user as { sub?: unknown; id?: unknown; exp?: unknown };
+  const id = claims.sub ?? claims.id;
+  if ((typeof id !== 'string' || id === '') && typeof id !== 'number') {
+    throw new Error(messages.unidentifiedUser());
+  }
+  const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+  return { userId: String(id), expiresAt, user };
+}
+
+/**
+ * Merges defaults into `options` and validates the result. The only place defaults live.
+ *
+ * @throws RealtimeOptionsError naming every invalid field at once.
+ */
+export function resolveRealtimeOptions(options: RealtimeModuleOptions = {}): ResolvedRealtimeOptions {
+  const problems: string[] = [];
+  const positive = (field: string, value: number | undefined, fallback: number): number => {
+    const resolved = value ?? fallback;
+    if (!Number.isSafeInteger(resolved) || resolved <= 0) {
+      problems.push(messages.optionMustBePositiveInteger(field, value));
+    }
+    return resolved;
+  };
+  const fn = <T>(field: string, value: T | undefined, fallback: T): T => {
+    if (value !== undefined && typeof value !== 'function') {
+      problems.push(messages.optionMustBeFunction(field));
+    }
+    return value ?? fallback;
+  };
+
+  const path = options.path ?? DEFAULTS.path;
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    problems.push(messages.pathMustStartWithSlash(path));
+  }
+  const origins = options.allowedOrigins ?? [];
+  for (const origin of origins) {
+    if (!isExactOrigin(origin)) problems.push(messages.originMustBeExact(origin));
+  }
+  const rate = options.rateLimit ?? {};
+  const compression = options.compression ?? false;
+
+  const resolved: ResolvedRealtimeOptions = {
+    path,
+    allowedOrigins: new Set(origins),
+    maxPayloadBytes: positive('maxPayloadBytes', options.maxPayloadBytes, DEFAULTS.maxPayloadBytes),
+    heartbeatIntervalMs: positive(
+      'heartbeatIntervalMs',
+      options.heartbeatIntervalMs,
+      DEFAULTS.heartbeatIntervalMs,
+    ),
+    rateLimit: {
+      messagesPerSecond: positive(
+        'rateLimit.messagesPerSecond',
+        rate.messagesPerSecond,
+        DEFAULTS.messagesPerSecond,
+      ),
+      burst: positive('rateLimit.burst', rate.burst, DEFAULTS.burst),
+      maxViolations: positive('rateLimit.maxViolations', rate.maxViolations, DEFAULTS.maxViolations),
+    },
+    maxConnectionsPerUser: positive(
+      'maxConnectionsPerUser',
+      options.maxConnectionsPerUser,
+      DEFAULTS.maxConnectionsPerUser,
+    ),
+    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
+    compression:
+      compression === false
+        ? false
+        : {
+            thresholdBytes: nonNegative(
+              problems,
+              'compression.thresholdBytes',
+              compression.thresholdBytes,
+              DEFAULTS.compressionThresholdBytes,
+            ),
+          },
+    ticketTtlMs: positive('ticketTtlMs', options.ticketTtlMs, DEFAULTS.ticketTtlMs),
+    ticketStore: options.ticketStore,
+    shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULTS.shutdownTimeoutMs),
+    authorizeRoom: fn('authorizeRoom', options.authorizeRoom, denyAllRooms),
+    resolvePrincipal: fn('resolvePrincipal', options.resolvePrincipal, defaultPrincipalResolver),
+  };
+  if (problems.length > 0) throw new RealtimeOptionsError(problems);
+  return resolved;
+}
+
+function nonNegative(
+  problems: string[],
+  field: string,
+  value: number | undefined,
+  fallback: number,
+): number {
+  const resolved = value ?? fallback;
+  if (!Number.isSafeInteger(resolved) || resolved < 0) {
+    problems.push(messages.optionMustBeNonNegativeInteger(field, value));
+  }
+  return resolved;
+}
+
+function isExactOrigin(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+import type { WsTicketStore } from '../auth/ws-ticket.store';
+import type {
+  PrincipalResolver,
+  RealtimeModuleOptions,
+  RoomAuthorizer,
+} from './realtime-module-options.interface';
+
+/** {@link RealtimeModuleOptions} with every default filled in; what providers inject. */
+export interface ResolvedRealtimeOptions {
+  readonly path: string;
+  readonly allowedOrigins: ReadonlySet<string>;
+  readonly maxPayloadBytes: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rateLimit: {
+    readonly messagesPerSecond: number;
+    readonly burst: number;
+    readonly maxViolations: number;
+  };
+  readonly maxConnectionsPerUser: number;
+  readonly maxBufferedBytes: number;
+  readonly compression: false | { readonly thresholdBytes: number };
+  readonly ticketTtlMs: number;
+  readonly ticketStore: WsTicketStore | undefined;
+  readonly shutdownTimeoutMs: number;
+  readonly authorizeRoom: RoomAuthorizer;
+  readonly resolvePrincipal: PrincipalResolver;
+}
+
+export type { RealtimeModuleOptions };

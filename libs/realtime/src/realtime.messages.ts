@@ -1,0 +1,63 @@
+/** Every human-readable text the module produces, in one place so tests can assert against it. */
+
+export const invalidOptions = (problems: readonly string[]): string =>
+  `Invalid RealtimeModule options: ${problems.join('; ')}.`;
+
+export const optionMustBePositiveInteger = (field: string, value: unknown): string =>
+  `${field} must be a positive integer (got ${String(value)})`;
+
+export const optionMustBeNonNegativeInteger = (field: string, value: unknown): string =>
+  `${field} must be a non-negative integer (got ${String(value)})`;
+
+export const optionMustBeFunction = (field: string): string => `${field} must be a function`;
+
+export const pathMustStartWithSlash = (value: unknown): string =>
+  `path must be a string starting with "/" (got ${String(value)})`;
+
+export const originMustBeExact = (value: unknown): string =>
+  `allowedOrigins entries must be origins like "https://app.example.com" (got ${String(value)})`;
+
+export const moduleNotImported = (): string =>
+  'RealtimeWsAdapter needs RealtimeModule: import RealtimeModule.forRoot() or forRootAsync() in your application module.';
+
+export const gatewayNotDecorated = (path: string): string =>
+  `The gateway at "${path}" is declared with @WebSocketGateway(); with RealtimeWsAdapter use @RealtimeGateway() so that errors reach clients as error frames.`;
+
+export const duplicateGateway = (path: string): string =>
+  `Two gateways share the WebSocket path "${path}"; give each gateway its own path.`;
+
+export const reservedMessageType = (gateway: string, type: string): string =>
+  `${gateway} subscribes to "${type}", a message type RealtimeModule handles itself.`;
+
+export const notJson = (): string => 'Frames must be JSON text.';
+
+export const notAFrame = (): string =>
+  'A frame must be a JSON object with a string "type" and, optionally, a string "id".';
+
+export const unknownType = (type: string): string => `No handler for message type "${type}".`;
+
+export const binaryNotAccepted = (): string => 'This endpoint does not accept binary frames.';
+
+export const validationFailed = (): string => 'The message data is invalid.';
+
+export const forbidden = (): string => 'Forbidden.';
+
+export const roomForbidden = (room: string): string => `You may not join room "${room}".`;
+
+export const rateLimited = (retryAfterMs: number): string =>
+  `Too many messages; retry in ${retryAfterMs} ms.`;
+
+export const internalError = (): string => 'Internal error.';
+
+export const handshakeGuardFailed = (): string => 'Handshake guard threw an unexpected error';
+
+export const unidentifiedUser = (): string =>
+  'The handshake guards passed but request.user has no user id (sub or id); set resolvePrincipal.';
+
+export const portNotSupported = (gateway: string, port: number): string =>
+  `${gateway} asks for port ${port}; RealtimeWsAdapter serves WebSockets on the application's own HTTP server, so remove the port.`;
+
+export const missingHandshakeGuards = (gateway: string): string =>
+  `${gateway} declares no @HandshakeGuards(): every connection must be authenticated at the handshake.`;
+
+export const unknownServer = (): string => 'This WebSocket server was not created by RealtimeWsAdapter.';

@@ -1,0 +1,63 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { CredentialExpiryService } from './auth/credential-expiry.service';
+import { HandshakeAuthenticator } from './auth/handshake.authenticator';
+import { WsTicketService } from './auth/ws-ticket.service';
+import { MemoryWsTicketStore } from './auth/ws-ticket.store';
+import { ConnectionSender } from './delivery/connection.sender';
+import { LocalRealtimeBus } from './delivery/local-realtime.bus';
+import { RealtimePublisher } from './delivery/realtime.publisher';
+import { HeartbeatService } from './heartbeat/heartbeat.service';
+import { RealtimeLifecycle } from './lifecycle/realtime.lifecycle';
+import { MessageDispatcher } from './messaging/message.dispatcher';
+import { RoomRequestHandler } from './messaging/room-request.handler';
+import type { RealtimeModuleOptions } from './options/realtime-module-options.interface';
+import { resolveRealtimeOptions } from './options/realtime-options.resolver';
+import type { ResolvedRealtimeOptions } from './options/resolved-realtime-options.interface';
+import { REALTIME_BUS, REALTIME_OPTIONS, WS_TICKET_STORE } from './realtime.constants';
+import { ConfigurableRealtimeModule, REALTIME_MODULE_OPTIONS } from './realtime.module-definition';
+import { ConnectionRegistry } from './registry/connection-registry';
+
+/**
+ * Authenticated, validated WebSocket push for a Nest application. Import it once with
+ * `RealtimeModule.forRoot(options)` or `forRootAsync({ imports, inject, useFactory })`, serve
+ * the app with `RealtimeWsAdapter`, and declare a gateway with `@RealtimeGateway()` and
+ * `@HandshakeGuards()`. Global by default: `RealtimePublisher`, `ConnectionRegistry` and
+ * `WsTicketService` inject anywhere.
+ */
+@Module({
+  imports: [DiscoveryModule, ScheduleModule.forRoot()],
+  providers: [
+    {
+      provide: REALTIME_OPTIONS,
+      useFactory: (options: RealtimeModuleOptions) => resolveRealtimeOptions(options),
+      inject: [REALTIME_MODULE_OPTIONS],
+    },
+    {
+      provide: WS_TICKET_STORE,
+      useFactory: (options: ResolvedRealtimeOptions) => options.ticketStore ?? new MemoryWsTicketStore(),
+      inject: [REALTIME_OPTIONS],
+    },
+    { provide: REALTIME_BUS, useExisting: LocalRealtimeBus },
+    LocalRealtimeBus,
+    ConnectionRegistry,
+    ConnectionSender,
+    RealtimePublisher,
+    WsTicketService,
+    HandshakeAuthenticator,
+    CredentialExpiryService,
+    HeartbeatService,
+    RealtimeLifecycle,
+    RoomRequestHandler,
+    MessageDispatcher,
+  ],
+  exports: [
+    REALTIME_OPTIONS,
+    REALTIME_BUS,
+    ConnectionRegistry,
+    RealtimePublisher,
+    WsTicketService,
+  ],
+})
+export class RealtimeModule extends ConfigurableRealtimeModule {}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import type { RealtimeConnection } from './realtime-connection';
+
+const EMPTY: ReadonlySet<never> = new Set<never>();
+
+/**
+ * Every open connection of this instance, indexed by id, by user (one user, many devices) and by
+ * room, in both directions. Removing a connection removes it from every index; empty sets are
+ * deleted so that the maps only hold live users and rooms.
+ */
+@Injectable()
+export class ConnectionRegistry {
+  private readonly byId = new Map<string, RealtimeConnection>();
+  private readonly byUser = new Map<string, Set<RealtimeConnection>>();
+  private readonly byRoom = new Map<string, Set<RealtimeConnection>>();
+
+  /** Number of open connections. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Registers an accepted connection. */
+  add(connection: RealtimeConnection): void {
+    this.byId.set(connection.id, connection);
+    let devices = this.byUser.get(connection.userId);
+    if (devices === undefined) {
+      devices = new Set();
+      this.byUser.set(connection.userId, devices);
+    }
+    devices.add(connection);
+    connection.registered = true;
+  }
+
+  /** Forgets a connection everywhere; safe to call more than once. */
+  remove(connection: RealtimeConnection): void {
+    if (!connection.registered) return;
+    connection.registered = false;
+    this.byId.delete(connection.id);
+    deleteFrom(this.byUser, connection.userId, connection);
+    if (connection.rooms !== undefined) {
+      for (const room of connection.rooms) deleteFrom(this.byRoom, room, connection);
+      connection.rooms = undefined;
+    }
+  }
+
+  /** The connection with this id, if open. */
+  get(connectionId: string): RealtimeConnection | undefined {
+    return this.byId.get(connectionId);
+  }
+
+  /** Every open connection. */
+  all(): IterableIterator<RealtimeConnection> {
+    return this.byId.values();
+  }
+
+  /** Every open connection of a user (all its devices). */
+  connectionsOf(userId: string): ReadonlySet<RealtimeConnection> {
+    return this.byUser.get(userId) ?? EMPTY;
+  }
+
+  /** Whether the user has at least one open connection on this instance. */
+  isOnline(userId: string): boolean {
+    return this.byUser.has(userId);
+  }
+
+  /** Every connection in a room. */
+  membersOf(room: string): ReadonlySet<RealtimeConnection> {
+    return this.byRoom.get(room) ?? EMPTY;
+  }
+
+  /** Rooms a connection is in. */
+  roomsOf(connectionId: string): ReadonlySet<string> {
+    return this.byId.get(connectionId)?.rooms ?? EMPTY;
+  }
+
+  /**
+   * Puts a connection in a room. Authorization is the caller's business: clients' `join`
+   * requests go through `authorizeRoom` first.
+   *
+   * @returns false when the connection is not open.
+   */
+  join(connectionId: string, room: string): boolean {
+    const connection = this.byId.get(connectionId);
+    if (connection === undefined) return false;
+    (connection.rooms ??= new Set()).add(room);
+    let members = this.byRoom.get(room);
+    if (members === undefined) {
+      members = new Set();
+      this.byRoom.set(room, members);
+    }
+    members.add(connection);
+    return true;
+  }
+
+  /**
+   * Takes a connection out of a room.
+   *
+   * @returns whether it was in the room.
+   */
+  leave(connectionId: string, room: string): boolean {
+    const connection = this.byId.get(connectionId);
+    if (connection?.rooms === undefined || !connection.rooms.delete(room)) return false;
+    if (connection.rooms.size === 0) connection.rooms = undefined;
+    deleteFrom(this.byRoom, room, connection);
+    return true;
+  }
+
+  /** Number of rooms with at least one member. */
+  get roomCount(): number {
+    return this.byRoom.size;
+  }
+
+  /** Number of users with at least one connection. */
+  get userCount(): number {
+    return this.byUser.size;
+  }
+}
+
+function deleteFrom<K>(index: Map<K, Set<RealtimeConnection>>, key: K, connection: RealtimeConnection): void {
+  const set = index.get(key);
+  if (set === undefined) return;
+  set.delete(connection);
+  if (set.size === 0) index.delete(key);
+}

@@ -1,0 +1,53 @@
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import type { GatewayEndpoint } from '../adapter/gateway-endpoint';
+import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
+
+const CONNECTION = Symbol('realtime:connection');
+
+type TaggedSocket = WebSocket & { [CONNECTION]?: RealtimeConnection };
+
+/**
+ * One open WebSocket and what the module knows about it. Rooms and handler bindings are the
+ * registry's and the adapter's to change; application code reads.
+ */
+export class RealtimeConnection {
+  /** Rooms this connection is in; created on first join so idle connections stay small. */
+  rooms: Set<string> | undefined = undefined;
+  /** Answered the last protocol ping. */
+  alive = true;
+  /** Whether the registry still holds it; false from the moment it starts closing. */
+  registered = false;
+  /** The gateway endpoint the connection came in through. */
+  endpoint: GatewayEndpoint | undefined = undefined;
+  /** Nest's handlers bound to this socket, in the gateway's order. */
+  handlers: MessageMappingProperties[] = [];
+  /** Token bucket: tokens left and when it was last refilled (ms, monotonic). */
+  tokens: number;
+  refilledAt: number;
+  /** Consecutive messages refused by the rate limit. */
+  violations = 0;
+  /** When the connection opened (ms since the epoch). */
+  readonly connectedAt = Date.now();
+
+  constructor(
+    readonly id: string,
+    readonly principal: RealtimePrincipal,
+    readonly socket: WebSocket,
+    burst: number,
+  ) {
+    this.tokens = burst;
+    this.refilledAt = performance.now();
+    (socket as TaggedSocket)[CONNECTION] = this;
+  }
+
+  /** The user id of the principal. */
+  get userId(): string {
+    return this.principal.userId;
+  }
+
+  /** The connection a socket belongs to, if the realtime adapter accepted it. */
+  static of(socket: WebSocket): RealtimeConnection | undefined {
+    return (socket as TaggedSocket)[CONNECTION];
+  }
+}
