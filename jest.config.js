@@ -2,7 +2,7 @@
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   moduleNameMapper: {
     '^@app/realtime(|/.*)$': '<rootDir>/libs/realtime/src/$1',
   },

@@ -1,5 +1,4 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { WsParamtype } from '@nestjs/websockets/enums/ws-paramtype.enum';
 import * as messages from '../realtime.messages';
 import { RealtimeErrorCode } from '../protocol/realtime-codes';
 import { RealtimeException } from './realtime.exception';
@@ -28,8 +27,8 @@ export class RealtimeValidationPipe extends ValidationPipe {
   }
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // In a gateway the param type is WsParamtype as a number; Nest's typing only knows HTTP's.
-    if ((metadata.type as unknown) !== WsParamtype.PAYLOAD) return Promise.resolve(value);
+    // Nest reports @MessageBody() as 'body' and the socket as 'custom'; only payloads are DTOs.
+    if (metadata.type !== 'body') return Promise.resolve(value);
     return super.transform(value, metadata) as Promise<unknown>;
   }
 }
