@@ -1,0 +1,81 @@
+import * as messages from '../realtime.messages';
+import { defaultPrincipalResolver, RealtimeOptionsError, resolveRealtimeOptions } from './realtime-options.resolver';
+
+describe('resolveRealtimeOptions', () => {
+  it('fills every default', () => {
+    const options = resolveRealtimeOptions();
+    expect(options).toMatchObject({
+      path: '/ws',
+      maxPayloadBytes: 65536,
+      heartbeatIntervalMs: 30000,
+      rateLimit: { messagesPerSecond: 20, burst: 40, maxViolations: 10 },
+      maxConnectionsPerUser: 10,
+      maxBufferedBytes: 1048576,
+      compression: false,
+      ticketTtlMs: 30000,
+      shutdownTimeoutMs: 5000,
+    });
+    expect(options.allowedOrigins.size).toBe(0);
+  });
+
+  it('keeps what is given and fills compression defaults', () => {
+    const options = resolveRealtimeOptions({
+      path: '/live',
+      allowedOrigins: ['https://a.example', 'http://localhost:3000'],
+      compression: {},
+      rateLimit: { burst: 5 },
+    });
+    expect(options.path).toBe('/live');
+    expect([...options.allowedOrigins]).toEqual(['https://a.example', 'http://localhost:3000']);
+    expect(options.compression).toEqual({ thresholdBytes: 1024 });
+    expect(options.rateLimit).toEqual({ messagesPerSecond: 20, burst: 5, maxViolations: 10 });
+  });
+
+  it('names every bad field in one error', () => {
+    const attempt = (): unknown =>
+      resolveRealtimeOptions({
+        path: 'ws',
+        allowedOrigins: ['https://a.example/path'],
+        maxPayloadBytes: 0,
+        heartbeatIntervalMs: 1.5,
+        rateLimit: { messagesPerSecond: -1 },
+        compression: { thresholdBytes: -1 },
+        authorizeRoom: 'yes' as never,
+      });
+    expect(attempt).toThrow(RealtimeOptionsError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as RealtimeOptionsError).problems).toEqual([
+        messages.pathMustStartWithSlash('ws'),
+        messages.originMustBeExact('https://a.example/path'),
+        messages.optionMustBePositiveInteger('maxPayloadBytes', 0),
+        messages.optionMustBePositiveInteger('heartbeatIntervalMs', 1.5),
+        messages.optionMustBePositiveInteger('rateLimit.messagesPerSecond', -1),
+        messages.optionMustBeNonNegativeInteger('compression.thresholdBytes', -1),
+        messages.optionMustBeFunction('authorizeRoom'),
+      ]);
+    }
+  });
+});
+
+describe('defaultPrincipalResolver', () => {
+  const request = (user: unknown) => ({ user }) as never;
+
+  it('reads sub and exp the way a JWT payload carries them', () => {
+    expect(defaultPrincipalResolver(request({ sub: 'u1', exp: 100 }))).toEqual({
+      userId: 'u1',
+      expiresAt: 100_000,
+      user: { sub: 'u1', exp: 100 },
+    });
+  });
+
+  it('falls back to id, and to no expiry', () => {
+    expect(defaultPrincipalResolver(request({ id: 7 }))).toMatchObject({ userId: '7', expiresAt: undefined });
+  });
+
+  it('refuses a user without an id', () => {
+    expect(() => defaultPrincipalResolver(request(undefined))).toThrow(messages.unidentifiedUser());
+    expect(() => defaultPrincipalResolver(request({ name: 'x' }))).toThrow(messages.unidentifiedUser());
+  });
+});

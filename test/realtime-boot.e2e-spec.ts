@@ -1,0 +1,100 @@
+import { Injectable, Module, type CanActivate, type INestApplication, type Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  HandshakeGuards,
+  RealtimeGateway,
+  RealtimeModule,
+  RealtimeOptionsError,
+  RealtimeWsAdapter,
+  type RealtimeModuleOptions,
+} from '@app/realtime';
+import * as messages from '@app/realtime/realtime.messages';
+
+@Injectable()
+class AllowGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+async function boot(gateways: Type[], options: RealtimeModuleOptions = {}, withModule = true): Promise<INestApplication> {
+  @Module({
+    imports: withModule ? [RealtimeModule.forRoot(options)] : [],
+    providers: [AllowGuard, ...gateways],
+  })
+  class BootModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [BootModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  app.useWebSocketAdapter(new RealtimeWsAdapter(app));
+  try {
+    await app.init();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  return app;
+}
+
+describe('Boot-time checks (library)', () => {
+  it('refuses invalid options with one error naming every bad field', async () => {
+    @RealtimeGateway()
+    @HandshakeGuards(AllowGuard)
+    class Gateway {}
+    const attempt = boot([Gateway], { maxPayloadBytes: -1, path: 'x' });
+    await expect(attempt).rejects.toThrow(RealtimeOptionsError);
+    await expect(boot([Gateway], { maxPayloadBytes: -1, path: 'x' })).rejects.toThrow(
+      messages.invalidOptions([messages.pathMustStartWithSlash('x'), messages.optionMustBePositiveInteger('maxPayloadBytes', -1)]),
+    );
+  });
+
+  it('refuses a plain @WebSocketGateway, whose errors would never reach clients', async () => {
+    @WebSocketGateway()
+    class PlainGateway {}
+    await expect(boot([PlainGateway])).rejects.toThrow(messages.gatewayNotDecorated('/ws'));
+  });
+
+  it('refuses a gateway without handshake guards', async () => {
+    @RealtimeGateway()
+    class OpenGateway {}
+    await expect(boot([OpenGateway])).rejects.toThrow(messages.missingHandshakeGuards('OpenGateway'));
+  });
+
+  it('refuses a handler for a reserved message type', async () => {
+    @RealtimeGateway()
+    @HandshakeGuards(AllowGuard)
+    class JoinGateway {
+      @SubscribeMessage('join')
+      join(): void {}
+    }
+    await expect(boot([JoinGateway])).rejects.toThrow(messages.reservedMessageType('JoinGateway', 'join'));
+  });
+
+  it('refuses two gateways on one path', async () => {
+    @RealtimeGateway()
+    @HandshakeGuards(AllowGuard)
+    class First {}
+    @RealtimeGateway({ path: '/ws' })
+    @HandshakeGuards(AllowGuard)
+    class Second {}
+    await expect(boot([First, Second])).rejects.toThrow(messages.duplicateGateway('/ws'));
+  });
+
+  it('says when RealtimeModule is missing', async () => {
+    @RealtimeGateway()
+    @HandshakeGuards(AllowGuard)
+    class Gateway {}
+    await expect(boot([Gateway], {}, false)).rejects.toThrow(messages.moduleNotImported());
+  });
+
+  it('boots two gateways on two paths', async () => {
+    @RealtimeGateway({ path: '/a' })
+    @HandshakeGuards(AllowGuard)
+    class A {}
+    @RealtimeGateway({ path: '/b' })
+    @HandshakeGuards(AllowGuard)
+    class B {}
+    const app = await boot([A, B]);
+    await app.close();
+  });
+});
