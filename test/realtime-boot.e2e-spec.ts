@@ -1,4 +1,10 @@
-import { Injectable, Module, type CanActivate, type INestApplication, type Type } from '@nestjs/common';
+import {
+  Injectable,
+  Module,
+  type CanActivate,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import {
@@ -18,7 +24,11 @@ class AllowGuard implements CanActivate {
   }
 }
 
-async function boot(gateways: Type[], options: RealtimeModuleOptions = {}, withModule = true): Promise<INestApplication> {
+async function boot(
+  gateways: Type[],
+  options: RealtimeModuleOptions = {},
+  withModule = true,
+): Promise<INestApplication> {
   @Module({
     imports: withModule ? [RealtimeModule.forRoot(options)] : [],
     providers: [AllowGuard, ...gateways],
@@ -44,7 +54,10 @@ describe('Boot-time checks (library)', () => {
     const attempt = boot([Gateway], { maxPayloadBytes: -1, path: 'x' });
     await expect(attempt).rejects.toThrow(RealtimeOptionsError);
     await expect(boot([Gateway], { maxPayloadBytes: -1, path: 'x' })).rejects.toThrow(
-      messages.invalidOptions([messages.pathMustStartWithSlash('x'), messages.optionMustBePositiveInteger('maxPayloadBytes', -1)]),
+      messages.invalidOptions([
+        messages.pathMustStartWithSlash('x'),
+        messages.optionMustBePositiveInteger('maxPayloadBytes', -1),
+      ]),
     );
   });
 
@@ -57,7 +70,9 @@ describe('Boot-time checks (library)', () => {
   it('refuses a gateway without handshake guards', async () => {
     @RealtimeGateway()
     class OpenGateway {}
-    await expect(boot([OpenGateway])).rejects.toThrow(messages.missingHandshakeGuards('OpenGateway'));
+    await expect(boot([OpenGateway])).rejects.toThrow(
+      messages.missingHandshakeGuards('OpenGateway'),
+    );
   });
 
   it('refuses a handler for a reserved message type', async () => {
@@ -67,7 +82,9 @@ describe('Boot-time checks (library)', () => {
       @SubscribeMessage('join')
       join(): void {}
     }
-    await expect(boot([JoinGateway])).rejects.toThrow(messages.reservedMessageType('JoinGateway', 'join'));
+    await expect(boot([JoinGateway])).rejects.toThrow(
+      messages.reservedMessageType('JoinGateway', 'join'),
+    );
   });
 
   it('refuses two gateways on one path', async () => {

@@ -9,14 +9,18 @@ describe('Delivery and registry (library)', () => {
   const clients: WsTestClient[] = [];
 
   async function connect(userId: string): Promise<{ client: WsTestClient; connectionId: string }> {
-    const { client, connected } = await WsTestClient.connect(server.url, bearer(server.token(userId)));
+    const { client, connected } = await WsTestClient.connect(
+      server.url,
+      bearer(server.token(userId)),
+    );
     clients.push(client);
     return { client, connectionId: connected.data.connectionId as string };
   }
 
   beforeEach(async () => {
     server = await startLibraryTestApp({
-      authorizeRoom: ({ principal, room }) => room.startsWith('public:') || room === `user:${principal.userId}`,
+      authorizeRoom: ({ principal, room }) =>
+        room.startsWith('public:') || room === `user:${principal.userId}`,
       maxBufferedBytes: 256 * 1024,
     });
     publisher = server.app.get(RealtimePublisher);
@@ -84,7 +88,9 @@ describe('Delivery and registry (library)', () => {
       data: { room: 'public:lobby' },
       replyTo: 'j1',
     });
-    expect(await alice.client.request('join', { room: 'user:alice' }, 'j2')).toMatchObject({ type: 'join' });
+    expect(await alice.client.request('join', { room: 'user:alice' }, 'j2')).toMatchObject({
+      type: 'join',
+    });
     const refused = await bob.client.request('join', { room: 'user:alice' }, 'j3');
     expect(refused).toEqual({
       type: 'error',
@@ -95,7 +101,10 @@ describe('Delivery and registry (library)', () => {
     expect(invalid.data.code).toBe('VALIDATION_FAILED');
     expect(invalid.data.details[0].field).toBe('room');
 
-    expect([...registry.roomsOf(alice.connectionId)].sort()).toEqual(['public:lobby', 'user:alice']);
+    expect([...registry.roomsOf(alice.connectionId)].sort()).toEqual([
+      'public:lobby',
+      'user:alice',
+    ]);
     expect(registry.membersOf('user:alice').size).toBe(1);
 
     await bob.client.request('join', { room: 'public:lobby' });
@@ -138,7 +147,9 @@ describe('Delivery and registry (library)', () => {
     // Paced by the fast client's reads: it drains while the paused one fills its buffers.
     let pushed = 0;
     while (registry.isOnline('slow') && pushed < 2000) {
-      expect(publisher.toRoom('public:feed', 'feed', { i: pushed, chunk })).toBeGreaterThanOrEqual(1);
+      expect(publisher.toRoom('public:feed', 'feed', { i: pushed, chunk })).toBeGreaterThanOrEqual(
+        1,
+      );
       expect((await fast.client.next('feed')).data.i).toBe(pushed);
       pushed++;
     }

@@ -1,13 +1,19 @@
 import { ConnectionRegistry } from '@app/realtime';
 import { createHmac } from 'node:crypto';
-import { bearer, startLibraryTestApp, TEST_SECRET, type LibraryTestApp } from './support/library-test-app';
+import {
+  bearer,
+  startLibraryTestApp,
+  TEST_SECRET,
+  type LibraryTestApp,
+} from './support/library-test-app';
 import { handshakeStatus, WsTestClient } from './support/ws-test-client';
 
 /** A JWT signed by hand, to forge what @nestjs/jwt would refuse to produce. */
 function forgeJwt(header: object, payload: object, secret?: string): string {
   const encode = (part: object): string => Buffer.from(JSON.stringify(part)).toString('base64url');
   const unsigned = `${encode(header)}.${encode(payload)}`;
-  const signature = secret === undefined ? '' : createHmac('sha256', secret).update(unsigned).digest('base64url');
+  const signature =
+    secret === undefined ? '' : createHmac('sha256', secret).update(unsigned).digest('base64url');
   return `${unsigned}.${signature}`;
 }
 
@@ -56,7 +62,9 @@ describe('Handshake (library)', () => {
     });
 
     it('answers 404 to an upgrade on another path', async () => {
-      expect(await handshakeStatus(server.url.replace('/ws', '/other'), bearer(server.token('a')))).toBe(404);
+      expect(
+        await handshakeStatus(server.url.replace('/ws', '/other'), bearer(server.token('a'))),
+      ).toBe(404);
     });
   });
 
@@ -71,12 +79,19 @@ describe('Handshake (library)', () => {
     });
 
     it('answers 403 to a foreign origin, before authentication', async () => {
-      expect(await handshakeStatus(server.url, { ...bearer(server.token('a')), origin: 'https://evil.example' })).toBe(403);
+      expect(
+        await handshakeStatus(server.url, {
+          ...bearer(server.token('a')),
+          origin: 'https://evil.example',
+        }),
+      ).toBe(403);
       expect(await handshakeStatus(server.url, { origin: 'https://evil.example' })).toBe(403);
     });
 
     it('answers 403 to the null origin', async () => {
-      expect(await handshakeStatus(server.url, { ...bearer(server.token('a')), origin: 'null' })).toBe(403);
+      expect(
+        await handshakeStatus(server.url, { ...bearer(server.token('a')), origin: 'null' }),
+      ).toBe(403);
     });
 
     it('lets a request without Origin (not a browser) through to authentication', async () => {

@@ -15,8 +15,14 @@ describe('Liveness and shutdown (library)', () => {
     server = await startLibraryTestApp({ heartbeatIntervalMs: 100 });
     const registry = server.app.get(ConnectionRegistry);
     expect(server.app.get(SchedulerRegistry).getInterval(HEARTBEAT_INTERVAL_NAME)).toBeDefined();
-    const { client: healthy } = await WsTestClient.connect(server.url, bearer(server.token('healthy')));
-    const { client: silent } = await WsTestClient.connect(server.url, { ...bearer(server.token('silent')), autoPong: false });
+    const { client: healthy } = await WsTestClient.connect(
+      server.url,
+      bearer(server.token('healthy')),
+    );
+    const { client: silent } = await WsTestClient.connect(server.url, {
+      ...bearer(server.token('silent')),
+      autoPong: false,
+    });
     expect(registry.isOnline('silent')).toBe(true);
 
     const closed = await silent.closed;
@@ -36,7 +42,10 @@ describe('Liveness and shutdown (library)', () => {
 
     const closed = await client.closed;
 
-    expect(closed).toEqual({ code: RealtimeCloseCode.POLICY_VIOLATION, reason: 'credential expired' });
+    expect(closed).toEqual({
+      code: RealtimeCloseCode.POLICY_VIOLATION,
+      reason: 'credential expired',
+    });
     expect(Date.now() - openedAt).toBeLessThan(3000);
     expect(registry.isOnline('short')).toBe(false);
   });
@@ -49,7 +58,10 @@ describe('Liveness and shutdown (library)', () => {
     stalled.socket.pause();
 
     const closing = server.close();
-    expect(await prompt.closed).toEqual({ code: RealtimeCloseCode.GOING_AWAY, reason: 'server shutting down' });
+    expect(await prompt.closed).toEqual({
+      code: RealtimeCloseCode.GOING_AWAY,
+      reason: 'server shutting down',
+    });
     expect(await handshakeStatus(server.url, bearer(server.token('late')))).toBe(503);
 
     stalled.socket.resume();

@@ -18,7 +18,10 @@ describe('Messaging protocol (library)', () => {
   });
 
   it('greets with connected, carrying the connection id, user id and heartbeat interval', async () => {
-    const { client: second, connected } = await WsTestClient.connect(server.url, bearer(server.token('bob')));
+    const { client: second, connected } = await WsTestClient.connect(
+      server.url,
+      bearer(server.token('bob')),
+    );
     expect(connected.data).toEqual({
       connectionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       userId: 'bob',
@@ -43,7 +46,10 @@ describe('Messaging protocol (library)', () => {
   it('does not reply to a request without id', async () => {
     client.send({ type: 'echo', data: { text: 'fire and forget' } });
     // The pong proves the server handled the echo first (frames are handled in order) and sent nothing for it.
-    expect(await client.request('ping', undefined, 'after')).toEqual({ type: 'pong', replyTo: 'after' });
+    expect(await client.request('ping', undefined, 'after')).toEqual({
+      type: 'pong',
+      replyTo: 'after',
+    });
     expect(client.pending).toEqual([]);
   });
 
@@ -120,7 +126,10 @@ describe('Messaging protocol (library)', () => {
 
   it('hands binary frames to the handler that opted in', async () => {
     client.sendRaw(Buffer.from([1, 2, 3, 4]), true);
-    expect(await client.next('binary-received')).toEqual({ type: 'binary-received', data: { bytes: 4 } });
+    expect(await client.next('binary-received')).toEqual({
+      type: 'binary-received',
+      data: { bytes: 4 },
+    });
   });
 });
 
@@ -134,7 +143,9 @@ describe('Abuse limits (library)', () => {
   });
 
   it('answers RATE_LIMITED with retryAfterMs, then closes with 1008 after repeated violations', async () => {
-    server = await startLibraryTestApp({ rateLimit: { messagesPerSecond: 1, burst: 2, maxViolations: 3 } });
+    server = await startLibraryTestApp({
+      rateLimit: { messagesPerSecond: 1, burst: 2, maxViolations: 3 },
+    });
     const { client } = await WsTestClient.connect(server.url, bearer(server.token('spammer')));
     clients.push(client);
     for (let i = 0; i < 5; i++) client.send({ type: 'ping', id: `p${i}` });
@@ -147,7 +158,10 @@ describe('Abuse limits (library)', () => {
     expect(limited.data.details.retryAfterMs).toBeLessThanOrEqual(1000);
     expect((await client.reply('p3')).data.code).toBe(RealtimeErrorCode.RATE_LIMITED);
     const closed = await client.closed;
-    expect(closed).toEqual({ code: RealtimeCloseCode.POLICY_VIOLATION, reason: 'rate limit exceeded' });
+    expect(closed).toEqual({
+      code: RealtimeCloseCode.POLICY_VIOLATION,
+      reason: 'rate limit exceeded',
+    });
   });
 
   it('closes with 1009 on a frame over maxPayloadBytes', async () => {

@@ -11,7 +11,7 @@ import { JwtModule, JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
 import { MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BINARY_MESSAGE_TYPE,
@@ -90,7 +90,10 @@ export class TestGateway {
   }
 
   @SubscribeMessage('whoami')
-  whoami(@CurrentConnection() connection: RealtimeConnection): { userId: string; connectionId: string } {
+  whoami(@CurrentConnection() connection: RealtimeConnection): {
+    userId: string;
+    connectionId: string;
+  } {
     return { userId: connection.userId, connectionId: connection.id };
   }
 
@@ -113,7 +116,9 @@ export interface LibraryTestApp {
 }
 
 /** Starts a Nest app on port 0 with `RealtimeModule.forRoot(options)` and {@link TestGateway}. */
-export async function startLibraryTestApp(options: RealtimeModuleOptions = {}): Promise<LibraryTestApp> {
+export async function startLibraryTestApp(
+  options: RealtimeModuleOptions = {},
+): Promise<LibraryTestApp> {
   @Module({
     imports: [
       JwtModule.register({ secret: TEST_SECRET, signOptions: { algorithm: 'HS256' } }),
@@ -127,14 +132,15 @@ export async function startLibraryTestApp(options: RealtimeModuleOptions = {}): 
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   app.useWebSocketAdapter(new RealtimeWsAdapter(app));
   await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const jwt = app.get(JwtService);
   let closed = false;
   return {
     app,
     url: `ws://127.0.0.1:${port}${options.path ?? '/ws'}`,
     httpUrl: `http://127.0.0.1:${port}`,
-    token: (userId, expiresInSeconds = 3600) => jwt.sign({ sub: userId }, { expiresIn: expiresInSeconds }),
+    token: (userId, expiresInSeconds = 3600) =>
+      jwt.sign({ sub: userId }, { expiresIn: expiresInSeconds }),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -58,7 +58,10 @@ export class WsTestClient {
   }
 
   /** Opens a connection and waits for the server's `connected` frame. */
-  static async connect(url: string, options: ClientOptions = {}): Promise<{ client: WsTestClient; connected: Frame }> {
+  static async connect(
+    url: string,
+    options: ClientOptions = {},
+  ): Promise<{ client: WsTestClient; connected: Frame }> {
     const client = await WsTestClient.open(url, options);
     const connected = await client.next('connected');
     return { client, connected };
@@ -87,7 +90,10 @@ export class WsTestClient {
     const index = this.received.findIndex((frame) => frame.replyTo === id);
     if (index !== -1) return Promise.resolve(this.received.splice(index, 1)[0]);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`No reply to ${id} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`No reply to ${id} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         accept: (frame) => frame.replyTo === id,
         resolve: (frame) => {
@@ -112,7 +118,11 @@ export class WsTestClient {
   }
 
   /** Sends a request and waits for the frame that answers it. */
-  async request(type: string, data?: unknown, id = `r${Math.random().toString(36).slice(2)}`): Promise<Frame> {
+  async request(
+    type: string,
+    data?: unknown,
+    id = `r${Math.random().toString(36).slice(2)}`,
+  ): Promise<Frame> {
     this.send({ type, data, id });
     return this.reply(id);
   }
@@ -120,7 +130,10 @@ export class WsTestClient {
   /** Closes (if still open) and waits until closed. */
   async close(): Promise<CloseEvent> {
     this.socket.resume();
-    if (this.socket.readyState === WebSocket.CONNECTING || this.socket.readyState === WebSocket.OPEN) {
+    if (
+      this.socket.readyState === WebSocket.CONNECTING ||
+      this.socket.readyState === WebSocket.OPEN
+    ) {
       this.socket.close();
     }
     return this.closed;

@@ -42,7 +42,10 @@ export type { RealtimePrincipal } from './auth/realtime-principal.interface';
 export { WsTicketService, type IssuedWsTicket } from './auth/ws-ticket.service';
 export { MemoryWsTicketStore, type WsTicketStore } from './auth/ws-ticket.store';
 
-export { RealtimeGateway, type RealtimeGatewayOptions } from './messaging/realtime-gateway.decorator';
+export {
+  RealtimeGateway,
+  type RealtimeGatewayOptions,
+} from './messaging/realtime-gateway.decorator';
 export { CurrentConnection } from './messaging/current-connection.decorator';
 export { RealtimeException } from './messaging/realtime.exception';
 export { RealtimeExceptionFilter } from './messaging/realtime-exception.filter';

@@ -60,4 +60,5 @@ export const portNotSupported = (gateway: string, port: number): string =>
 export const missingHandshakeGuards = (gateway: string): string =>
   `${gateway} declares no @HandshakeGuards(): every connection must be authenticated at the handshake.`;
 
-export const unknownServer = (): string => 'This WebSocket server was not created by RealtimeWsAdapter.';
+export const unknownServer = (): string =>
+  'This WebSocket server was not created by RealtimeWsAdapter.';

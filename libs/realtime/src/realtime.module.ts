@@ -36,7 +36,8 @@ import { ConnectionRegistry } from './registry/connection-registry';
     },
     {
       provide: WS_TICKET_STORE,
-      useFactory: (options: ResolvedRealtimeOptions) => options.ticketStore ?? new MemoryWsTicketStore(),
+      useFactory: (options: ResolvedRealtimeOptions) =>
+        options.ticketStore ?? new MemoryWsTicketStore(),
       inject: [REALTIME_OPTIONS],
     },
     { provide: REALTIME_BUS, useExisting: LocalRealtimeBus },
@@ -52,12 +53,6 @@ import { ConnectionRegistry } from './registry/connection-registry';
     RoomRequestHandler,
     MessageDispatcher,
   ],
-  exports: [
-    REALTIME_OPTIONS,
-    REALTIME_BUS,
-    ConnectionRegistry,
-    RealtimePublisher,
-    WsTicketService,
-  ],
+  exports: [REALTIME_OPTIONS, REALTIME_BUS, ConnectionRegistry, RealtimePublisher, WsTicketService],
 })
 export class RealtimeModule extends ConfigurableRealtimeModule {}

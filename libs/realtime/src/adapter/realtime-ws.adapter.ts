@@ -59,35 +59,25 @@ interface AdapterServices {
  * await app.listen(3000);
  * ```
  */
-export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebSocket, Record<string, unknown>> {
+export class RealtimeWsAdapter implements WebSocketAdapter<
+  WebSocketServer,
+  WebSocket,
+  Record<string, unknown>
+> {
   private readonly logger = new Logger('RealtimeWsAdapter');
   private readonly httpServer: Server;
   private readonly endpoints = new Map<string, GatewayEndpoint>();
   private services: AdapterServices | undefined;
   private listening = false;
 
-  // Listeners shared by every socket (they find their connection through `this`), so that a
-  // connection costs no closures of ours.
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.handleUpgrade(request, socket, head);
-  private readonly onMessage: (this: WebSocket, data: RawData, isBinary: boolean) => void;
-  private readonly onClose: (this: WebSocket) => void;
+  // Shared by every socket (they find their connection through `this`), so that a connection
+  // costs no closures of ours.
+  private readonly socketListeners = createSocketListeners(() => this.services!);
 
   constructor(private readonly app: INestApplication) {
     this.httpServer = app.getHttpServer() as Server;
-    const adapter = this;
-    this.onMessage = function (this: WebSocket, data: RawData, isBinary: boolean): void {
-      const connection = RealtimeConnection.of(this);
-      if (connection?.endpoint !== undefined) {
-        adapter.services!.dispatcher.dispatch(connection, connection.endpoint, data, isBinary);
-      }
-    };
-    this.onClose = function (this: WebSocket): void {
-      const connection = RealtimeConnection.of(this);
-      if (connection === undefined) return;
-      adapter.services!.registry.remove(connection);
-      adapter.services!.expiry.untrack(connection);
-    };
   }
 
   create(port: number, options: Record<string, unknown> = {}): WebSocketServer {
@@ -98,7 +88,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     if (port !== 0) throw new Error(messages.portNotSupported(gateway.name, port));
     if (this.endpoints.has(path)) throw new Error(messages.duplicateGateway(path));
     assertNoReservedTypes(gateway);
-    const declared = Reflect.getMetadata(HANDSHAKE_GUARDS_METADATA, gateway) as unknown[] | undefined;
+    const declared = Reflect.getMetadata(HANDSHAKE_GUARDS_METADATA, gateway) as
+      unknown[] | undefined;
     if (declared === undefined || declared.length === 0) {
       throw new Error(messages.missingHandshakeGuards(gateway.name));
     }
@@ -117,7 +108,10 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     const endpoint = new GatewayEndpoint(path, server, gateway, guardsReady);
     // Failures surface on each upgrade (as 500, logged); this only keeps the rejection handled.
     guardsReady.catch((error: unknown) =>
-      this.logger.error(messages.handshakeGuardFailed(), error instanceof Error ? error.stack : String(error)),
+      this.logger.error(
+        messages.handshakeGuardFailed(),
+        error instanceof Error ? error.stack : String(error),
+      ),
     );
     this.endpoints.set(path, endpoint);
     if (!this.listening) {
@@ -127,9 +121,13 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     return server;
   }
 
-  bindClientConnect(server: WebSocketServer, callback: (socket: WebSocket, request: IncomingMessage) => void): void {
+  bindClientConnect(
+    server: WebSocketServer,
+    callback: (socket: WebSocket, request: IncomingMessage) => void,
+  ): void {
     const endpoint = this.endpointOf(server);
-    if (endpoint.onConnection !== undefined) throw new Error(messages.duplicateGateway(endpoint.path));
+    if (endpoint.onConnection !== undefined)
+      throw new Error(messages.duplicateGateway(endpoint.path));
     endpoint.onConnection = callback;
   }
 
@@ -142,8 +140,10 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     const endpoint = connection?.endpoint;
     if (connection === undefined || endpoint === undefined) return;
     connection.handlers = handlers;
-    endpoint.handlerIndex ??= new Map(handlers.map((handler, index) => [String(handler.message), index]));
-    socket.on('message', this.onMessage);
+    endpoint.handlerIndex ??= new Map(
+      handlers.map((handler, index) => [String(handler.message), index]),
+    );
+    socket.on('message', this.socketListeners.message);
   }
 
   async close(server: WebSocketServer): Promise<void> {
@@ -172,10 +172,12 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     const endpoint = this.endpoints.get(pathOf(request.url));
     if (endpoint === undefined) {
       // Another library may serve this path on the same server; answer only if nobody else can.
-      if (this.httpServer.listenerCount('upgrade') === 1) rejectHandshake(socket, HttpStatus.NOT_FOUND);
+      if (this.httpServer.listenerCount('upgrade') === 1)
+        rejectHandshake(socket, HttpStatus.NOT_FOUND);
       return;
     }
-    if (services.lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
+    if (services.lifecycle.isDraining)
+      return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
     if (!isOriginAllowed(request.headers.origin, services.options.allowedOrigins)) {
       return rejectHandshake(socket, HttpStatus.FORBIDDEN);
     }
@@ -189,7 +191,10 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
       (principal) => this.upgrade(endpoint, request, socket, head, principal),
       (error: unknown) => {
         if (!(error instanceof HandshakeRejection)) {
-          this.logger.error(messages.handshakeGuardFailed(), error instanceof Error ? error.stack : String(error));
+          this.logger.error(
+            messages.handshakeGuardFailed(),
+            error instanceof Error ? error.stack : String(error),
+          );
         }
         rejectHandshake(
           socket,
@@ -214,16 +219,28 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     if (registry.connectionsOf(principal.userId).size >= options.maxConnectionsPerUser) {
       return rejectHandshake(socket, HttpStatus.TOO_MANY_REQUESTS);
     }
-    endpoint.server.handleUpgrade(request, socket, head, (ws) => this.accept(endpoint, ws, request, principal));
+    endpoint.server.handleUpgrade(request, socket, head, (ws) =>
+      this.accept(endpoint, ws, request, principal),
+    );
   }
 
-  private accept(endpoint: GatewayEndpoint, socket: WebSocket, request: IncomingMessage, principal: RealtimePrincipal): void {
+  private accept(
+    endpoint: GatewayEndpoint,
+    socket: WebSocket,
+    request: IncomingMessage,
+    principal: RealtimePrincipal,
+  ): void {
     const { registry, sender, expiry, options } = this.services!;
-    const connection = new RealtimeConnection(randomUUID(), principal, socket, options.rateLimit.burst);
+    const connection = new RealtimeConnection(
+      randomUUID(),
+      principal,
+      socket,
+      options.rateLimit.burst,
+    );
     connection.endpoint = endpoint;
     socket.on('pong', markAlive);
     socket.on('error', logSocketError);
-    socket.on('close', this.onClose);
+    socket.on('close', this.socketListeners.close);
     registry.add(connection);
     const connected: ConnectedFrameData = {
       connectionId: connection.id,
@@ -235,7 +252,10 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     try {
       endpoint.onConnection?.(socket, request);
     } catch (error) {
-      this.logger.error(messages.internalError(), error instanceof Error ? error.stack : String(error));
+      this.logger.error(
+        messages.internalError(),
+        error instanceof Error ? error.stack : String(error),
+      );
     }
   }
 
@@ -264,6 +284,30 @@ export class RealtimeWsAdapter implements WebSocketAdapter<WebSocketServer, WebS
     }
     return this.services;
   }
+}
+
+/** Listeners ws calls with the socket as `this`. */
+interface SocketListeners {
+  readonly message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+  readonly close: (this: WebSocket) => void;
+}
+
+/** The adapter's per-socket listeners, created once per adapter. */
+function createSocketListeners(services: () => AdapterServices): SocketListeners {
+  return {
+    message: function (this: WebSocket, data: RawData, isBinary: boolean): void {
+      const connection = RealtimeConnection.of(this);
+      if (connection?.endpoint !== undefined) {
+        services().dispatcher.dispatch(connection, connection.endpoint, data, isBinary);
+      }
+    },
+    close: function (this: WebSocket): void {
+      const connection = RealtimeConnection.of(this);
+      if (connection === undefined) return;
+      services().registry.remove(connection);
+      services().expiry.untrack(connection);
+    },
+  };
 }
 
 function markAlive(this: WebSocket): void {

@@ -79,6 +79,9 @@ export class CredentialExpiryService implements OnApplicationBootstrap, BeforeAp
 
   private expire(connection: RealtimeConnection): void {
     this.registry.remove(connection);
-    connection.socket.close(RealtimeCloseCode.POLICY_VIOLATION, RealtimeCloseReason.CREDENTIAL_EXPIRED);
+    connection.socket.close(
+      RealtimeCloseCode.POLICY_VIOLATION,
+      RealtimeCloseReason.CREDENTIAL_EXPIRED,
+    );
   }
 }

@@ -46,8 +46,7 @@ export class HandshakeAuthenticator {
   /** Reads a gateway's handshake guards and instantiates them; `undefined` if it declares none. */
   async resolve(gateway: Type): Promise<HandshakeGuardChain | undefined> {
     const declared = Reflect.getMetadata(HANDSHAKE_GUARDS_METADATA, gateway) as
-      | (Type<CanActivate> | CanActivate)[]
-      | undefined;
+      (Type<CanActivate> | CanActivate)[] | undefined;
     if (declared === undefined || declared.length === 0) return undefined;
     const guards = await Promise.all(declared.map((guard) => this.instantiate(guard, gateway)));
     const prototype = gateway.prototype as { handleConnection?: (...args: never[]) => unknown };
@@ -59,8 +58,15 @@ export class HandshakeAuthenticator {
    *
    * @throws HandshakeRejection with the HTTP status to answer.
    */
-  async authenticate(request: IncomingMessage, chain: HandshakeGuardChain): Promise<RealtimePrincipal> {
-    const context = new ExecutionContextHost([request, undefined, undefined], chain.gateway, chain.handler);
+  async authenticate(
+    request: IncomingMessage,
+    chain: HandshakeGuardChain,
+  ): Promise<RealtimePrincipal> {
+    const context = new ExecutionContextHost(
+      [request, undefined, undefined],
+      chain.gateway,
+      chain.handler,
+    );
     for (const guard of chain.guards) {
       let allowed: unknown;
       try {
@@ -73,20 +79,29 @@ export class HandshakeAuthenticator {
       if (allowed !== true) throw new HandshakeRejection(HttpStatus.FORBIDDEN);
     }
     try {
-      return this.options.resolvePrincipal(request as IncomingMessage & { user?: unknown });
+      return this.options.resolvePrincipal(request);
     } catch (error) {
-      this.logger.error(messages.unidentifiedUser(), error instanceof Error ? error.stack : undefined);
+      this.logger.error(
+        messages.unidentifiedUser(),
+        error instanceof Error ? error.stack : undefined,
+      );
       throw new HandshakeRejection(HttpStatus.INTERNAL_SERVER_ERROR);
     }
   }
 
   private toRejection(error: unknown): HandshakeRejection {
     if (error instanceof HttpException) return new HandshakeRejection(error.getStatus());
-    this.logger.error(messages.handshakeGuardFailed(), error instanceof Error ? error.stack : String(error));
+    this.logger.error(
+      messages.handshakeGuardFailed(),
+      error instanceof Error ? error.stack : String(error),
+    );
     return new HandshakeRejection(HttpStatus.INTERNAL_SERVER_ERROR);
   }
 
-  private async instantiate(guard: Type<CanActivate> | CanActivate, gateway: Type): Promise<CanActivate> {
+  private async instantiate(
+    guard: Type<CanActivate> | CanActivate,
+    gateway: Type,
+  ): Promise<CanActivate> {
     if (typeof guard !== 'function') return guard;
     try {
       return this.moduleRef.get(guard, { strict: false });
@@ -98,7 +113,9 @@ export class HandshakeAuthenticator {
   }
 
   private gatewayModuleRef(gateway: Type): ModuleRef {
-    const wrapper = this.discovery.getProviders().find((candidate) => candidate.metatype === gateway);
+    const wrapper = this.discovery
+      .getProviders()
+      .find((candidate) => candidate.metatype === gateway);
     const moduleRef = wrapper?.host?.getProviderByKey<ModuleRef>(ModuleRef)?.instance;
     return moduleRef ?? this.moduleRef;
   }

@@ -31,7 +31,10 @@ describe('WsTicketService', () => {
   it('issues opaque single-use tickets that expire after ticketTtlMs', async () => {
     jest.useFakeTimers({ now: 1_000_000 });
     try {
-      const service = new WsTicketService(resolveRealtimeOptions({ ticketTtlMs: 30_000 }), new MemoryWsTicketStore());
+      const service = new WsTicketService(
+        resolveRealtimeOptions({ ticketTtlMs: 30_000 }),
+        new MemoryWsTicketStore(),
+      );
       const first = await service.issue({ sub: 'u1' });
       const second = await service.issue({ sub: 'u2' });
       expect(first.expiresIn).toBe(30);

@@ -9,7 +9,11 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { encodeError, encodeReply } from '../protocol/frame.codec';
 import type { ErrorFrameData } from '../protocol/frame.interface';
 import { parseFrame } from '../protocol/frame.parser';
-import { RealtimeCloseCode, RealtimeCloseReason, RealtimeErrorCode } from '../protocol/realtime-codes';
+import {
+  RealtimeCloseCode,
+  RealtimeCloseReason,
+  RealtimeErrorCode,
+} from '../protocol/realtime-codes';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import { InboundMessage } from './inbound-message';
@@ -35,7 +39,13 @@ export class MessageDispatcher {
     this.rate = options.rateLimit;
   }
 
-  dispatch(connection: RealtimeConnection, endpoint: GatewayEndpoint, data: RawData, isBinary: boolean): void {
+  /** Handles one frame; `data` is a Buffer (the adapter's sockets use ws's default binaryType). */
+  dispatch(
+    connection: RealtimeConnection,
+    endpoint: GatewayEndpoint,
+    data: RawData,
+    isBinary: boolean,
+  ): void {
     if (!connection.registered) return;
     let message: InboundMessage | undefined;
     let rejected: ErrorFrameData | undefined;
@@ -43,7 +53,7 @@ export class MessageDispatcher {
     if (isBinary) {
       message = new InboundMessage(BINARY_MESSAGE_TYPE, data, undefined);
     } else {
-      const parsed = parseFrame(data.toString());
+      const parsed = parseFrame((data as Buffer).toString());
       if (parsed.ok) {
         message = parsed.message;
         replyTo = message.id;
@@ -53,7 +63,12 @@ export class MessageDispatcher {
       }
     }
     // Malformed frames count against the limit too: they cost the server as much.
-    const retryAfterMs = takeToken(connection, this.rate.messagesPerSecond, this.rate.burst, performance.now());
+    const retryAfterMs = takeToken(
+      connection,
+      this.rate.messagesPerSecond,
+      this.rate.burst,
+      performance.now(),
+    );
     if (retryAfterMs > 0) {
       this.refuse(connection, retryAfterMs, replyTo);
       return;
@@ -66,7 +81,11 @@ export class MessageDispatcher {
     this.route(connection, endpoint, message);
   }
 
-  private route(connection: RealtimeConnection, endpoint: GatewayEndpoint, message: InboundMessage): void {
+  private route(
+    connection: RealtimeConnection,
+    endpoint: GatewayEndpoint,
+    message: InboundMessage,
+  ): void {
     switch (message.type) {
       case 'ping':
         this.sender.send(connection, encodeReply('pong', undefined, message.id));
@@ -100,7 +119,12 @@ export class MessageDispatcher {
     this.settle(connection, message, result, false);
   }
 
-  private settle(connection: RealtimeConnection, message: InboundMessage, result: unknown, alwaysReply: boolean): void {
+  private settle(
+    connection: RealtimeConnection,
+    message: InboundMessage,
+    result: unknown,
+    alwaysReply: boolean,
+  ): void {
     if (result instanceof Promise) {
       result.then(
         (value: unknown) => this.settle(connection, message, value, alwaysReply),
@@ -112,13 +136,23 @@ export class MessageDispatcher {
       return;
     }
     if (isObservable(result)) {
-      this.settle(connection, message, lastValueFrom(result, { defaultValue: undefined }), alwaysReply);
+      this.settle(
+        connection,
+        message,
+        lastValueFrom(result, { defaultValue: undefined }),
+        alwaysReply,
+      );
       return;
     }
     this.finish(connection, message, result, alwaysReply);
   }
 
-  private finish(connection: RealtimeConnection, message: InboundMessage, value: unknown, alwaysReply: boolean): void {
+  private finish(
+    connection: RealtimeConnection,
+    message: InboundMessage,
+    value: unknown,
+    alwaysReply: boolean,
+  ): void {
     if (message.failure !== undefined) {
       this.sendError(connection, message.failure, message.id);
     } else if (alwaysReply || message.id !== undefined) {
@@ -126,21 +160,36 @@ export class MessageDispatcher {
     }
   }
 
-  private refuse(connection: RealtimeConnection, retryAfterMs: number, replyTo: string | undefined): void {
+  private refuse(
+    connection: RealtimeConnection,
+    retryAfterMs: number,
+    replyTo: string | undefined,
+  ): void {
     connection.violations++;
     if (connection.violations >= this.rate.maxViolations) {
       this.registry.remove(connection);
-      connection.socket.close(RealtimeCloseCode.POLICY_VIOLATION, RealtimeCloseReason.RATE_LIMIT_EXCEEDED);
+      connection.socket.close(
+        RealtimeCloseCode.POLICY_VIOLATION,
+        RealtimeCloseReason.RATE_LIMIT_EXCEEDED,
+      );
       return;
     }
     this.sendError(
       connection,
-      { code: RealtimeErrorCode.RATE_LIMITED, message: messages.rateLimited(retryAfterMs), details: { retryAfterMs } },
+      {
+        code: RealtimeErrorCode.RATE_LIMITED,
+        message: messages.rateLimited(retryAfterMs),
+        details: { retryAfterMs },
+      },
       replyTo,
     );
   }
 
-  private sendError(connection: RealtimeConnection, error: ErrorFrameData, replyTo: string | undefined): void {
+  private sendError(
+    connection: RealtimeConnection,
+    error: ErrorFrameData,
+    replyTo: string | undefined,
+  ): void {
     this.sender.send(connection, encodeError(error, replyTo));
   }
 }

@@ -2,7 +2,8 @@ import type { RealtimeConnection } from '../registry/realtime-connection';
 import { takeToken } from './rate-limiter';
 
 describe('takeToken', () => {
-  const bucket = (tokens: number, refilledAt: number) => ({ tokens, refilledAt }) as RealtimeConnection;
+  const bucket = (tokens: number, refilledAt: number) =>
+    ({ tokens, refilledAt }) as RealtimeConnection;
 
   it('lets a burst through, then asks to wait for the next token', () => {
     const connection = bucket(3, 0);

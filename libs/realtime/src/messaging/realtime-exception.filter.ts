@@ -50,7 +50,10 @@ export function toErrorFrameData(exception: unknown): ErrorFrameData {
 const logger = new Logger('RealtimeExceptionFilter');
 
 function logUnexpected(exception: unknown): void {
-  logger.error(messages.internalError(), exception instanceof Error ? exception.stack : String(exception));
+  logger.error(
+    messages.internalError(),
+    exception instanceof Error ? exception.stack : String(exception),
+  );
 }
 
 function fromWsException(exception: WsException): ErrorFrameData {
@@ -62,7 +65,9 @@ function fromWsException(exception: WsException): ErrorFrameData {
   const shaped = error as { code?: unknown; message?: unknown; details?: unknown };
   const code = isErrorCode(shaped.code) ? shaped.code : RealtimeErrorCode.BAD_REQUEST;
   const message = typeof shaped.message === 'string' ? shaped.message : exception.message;
-  return shaped.details === undefined ? { code, message } : { code, message, details: shaped.details };
+  return shaped.details === undefined
+    ? { code, message }
+    : { code, message, details: shaped.details };
 }
 
 function fromHttpException(exception: HttpException): ErrorFrameData {
@@ -75,7 +80,7 @@ function fromHttpException(exception: HttpException): ErrorFrameData {
   const response = exception.getResponse();
   const details =
     typeof response === 'object' && response !== null && 'message' in response
-      ? (response as { message: unknown }).message
+      ? response.message
       : undefined;
   return details === undefined || details === exception.message
     ? { code, message: exception.message }
@@ -83,7 +88,7 @@ function fromHttpException(exception: HttpException): ErrorFrameData {
 }
 
 function httpStatusToCode(status: number): RealtimeErrorCode {
-  switch (status) {
+  switch (status as HttpStatus) {
     case HttpStatus.BAD_REQUEST:
     case HttpStatus.UNPROCESSABLE_ENTITY:
       return RealtimeErrorCode.VALIDATION_FAILED;

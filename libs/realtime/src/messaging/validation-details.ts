@@ -7,7 +7,10 @@ export interface FieldViolation {
 }
 
 /** Flattens class-validator's tree of errors into one entry per invalid field. */
-export function toFieldViolations(errors: readonly ValidationError[], prefix = ''): FieldViolation[] {
+export function toFieldViolations(
+  errors: readonly ValidationError[],
+  prefix = '',
+): FieldViolation[] {
   const out: FieldViolation[] = [];
   for (const error of errors) {
     const field = prefix === '' ? error.property : `${prefix}.${error.property}`;

@@ -35,7 +35,9 @@ export interface RoomAuthorizationRequest {
 export type RoomAuthorizer = (request: RoomAuthorizationRequest) => boolean | Promise<boolean>;
 
 /** Turns the value a handshake guard left on `request.user` into a principal. */
-export type PrincipalResolver = (request: IncomingMessage & { user?: unknown }) => RealtimePrincipal;
+export type PrincipalResolver = (
+  request: IncomingMessage & { user?: unknown },
+) => RealtimePrincipal;
 
 /** Options of {@link RealtimeModule}. Every field is optional; defaults are listed per field. */
 export interface RealtimeModuleOptions {

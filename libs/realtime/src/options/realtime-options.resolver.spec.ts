@@ -1,5 +1,9 @@
 import * as messages from '../realtime.messages';
-import { defaultPrincipalResolver, RealtimeOptionsError, resolveRealtimeOptions } from './realtime-options.resolver';
+import {
+  defaultPrincipalResolver,
+  RealtimeOptionsError,
+  resolveRealtimeOptions,
+} from './realtime-options.resolver';
 
 describe('resolveRealtimeOptions', () => {
   it('fills every default', () => {
@@ -71,11 +75,16 @@ describe('defaultPrincipalResolver', () => {
   });
 
   it('falls back to id, and to no expiry', () => {
-    expect(defaultPrincipalResolver(request({ id: 7 }))).toMatchObject({ userId: '7', expiresAt: undefined });
+    expect(defaultPrincipalResolver(request({ id: 7 }))).toMatchObject({
+      userId: '7',
+      expiresAt: undefined,
+    });
   });
 
   it('refuses a user without an id', () => {
     expect(() => defaultPrincipalResolver(request(undefined))).toThrow(messages.unidentifiedUser());
-    expect(() => defaultPrincipalResolver(request({ name: 'x' }))).toThrow(messages.unidentifiedUser());
+    expect(() => defaultPrincipalResolver(request({ name: 'x' }))).toThrow(
+      messages.unidentifiedUser(),
+    );
   });
 });

@@ -48,7 +48,9 @@ export function defaultPrincipalResolver(
  *
  * @throws RealtimeOptionsError naming every invalid field at once.
  */
-export function resolveRealtimeOptions(options: RealtimeModuleOptions = {}): ResolvedRealtimeOptions {
+export function resolveRealtimeOptions(
+  options: RealtimeModuleOptions = {},
+): ResolvedRealtimeOptions {
   const problems: string[] = [];
   const positive = (field: string, value: number | undefined, fallback: number): number => {
     const resolved = value ?? fallback;
@@ -91,14 +93,22 @@ export function resolveRealtimeOptions(options: RealtimeModuleOptions = {}): Res
         DEFAULTS.messagesPerSecond,
       ),
       burst: positive('rateLimit.burst', rate.burst, DEFAULTS.burst),
-      maxViolations: positive('rateLimit.maxViolations', rate.maxViolations, DEFAULTS.maxViolations),
+      maxViolations: positive(
+        'rateLimit.maxViolations',
+        rate.maxViolations,
+        DEFAULTS.maxViolations,
+      ),
     },
     maxConnectionsPerUser: positive(
       'maxConnectionsPerUser',
       options.maxConnectionsPerUser,
       DEFAULTS.maxConnectionsPerUser,
     ),
-    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, DEFAULTS.maxBufferedBytes),
+    maxBufferedBytes: positive(
+      'maxBufferedBytes',
+      options.maxBufferedBytes,
+      DEFAULTS.maxBufferedBytes,
+    ),
     compression:
       compression === false
         ? false
@@ -112,7 +122,11 @@ export function resolveRealtimeOptions(options: RealtimeModuleOptions = {}): Res
           },
     ticketTtlMs: positive('ticketTtlMs', options.ticketTtlMs, DEFAULTS.ticketTtlMs),
     ticketStore: options.ticketStore,
-    shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULTS.shutdownTimeoutMs),
+    shutdownTimeoutMs: positive(
+      'shutdownTimeoutMs',
+      options.shutdownTimeoutMs,
+      DEFAULTS.shutdownTimeoutMs,
+    ),
     authorizeRoom: fn('authorizeRoom', options.authorizeRoom, denyAllRooms),
     resolvePrincipal: fn('resolvePrincipal', options.resolvePrincipal, defaultPrincipalResolver),
   };

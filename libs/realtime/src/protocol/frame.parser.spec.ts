@@ -9,7 +9,10 @@ describe('parseFrame', () => {
   });
 
   it('parses a frame with only a type', () => {
-    expect(parseFrame('{"type":"ping"}')).toEqual({ ok: true, message: new InboundMessage('ping', undefined, undefined) });
+    expect(parseFrame('{"type":"ping"}')).toEqual({
+      ok: true,
+      message: new InboundMessage('ping', undefined, undefined),
+    });
   });
 
   it.each([

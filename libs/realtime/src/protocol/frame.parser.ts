@@ -21,7 +21,11 @@ export function parseFrame(text: string): ParsedFrame {
   }
   const frame = value as { type?: unknown; data?: unknown; id?: unknown };
   const id = typeof frame.id === 'string' ? frame.id : undefined;
-  if (typeof frame.type !== 'string' || frame.type === '' || (frame.id !== undefined && id === undefined)) {
+  if (
+    typeof frame.type !== 'string' ||
+    frame.type === '' ||
+    (frame.id !== undefined && id === undefined)
+  ) {
     return badJson(messages.notAFrame(), id);
   }
   return { ok: true, message: new InboundMessage(frame.type, frame.data, id) };

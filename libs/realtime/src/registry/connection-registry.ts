@@ -116,7 +116,11 @@ export class ConnectionRegistry {
   }
 }
 
-function deleteFrom<K>(index: Map<K, Set<RealtimeConnection>>, key: K, connection: RealtimeConnection): void {
+function deleteFrom<K>(
+  index: Map<K, Set<RealtimeConnection>>,
+  key: K,
+  connection: RealtimeConnection,
+): void {
   const set = index.get(key);
   if (set === undefined) return;
   set.delete(connection);
