@@ -51,7 +51,7 @@ export { RealtimeException } from './messaging/realtime.exception';
 export { RealtimeExceptionFilter } from './messaging/realtime-exception.filter';
 export { RealtimeValidationPipe } from './messaging/realtime-validation.pipe';
 export { InboundMessage } from './messaging/inbound-message';
-export type { FieldViolation } from './messaging/validation-details';
+export { toFieldViolations, type FieldViolation } from './messaging/validation-details';
 
 export { ConnectionRegistry } from './registry/connection-registry';
 export { RealtimeConnection } from './registry/realtime-connection';

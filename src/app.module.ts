@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { AppConfigModule } from './config';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { AppRealtimeModule } from './realtime/app-realtime.module';
+import { UsersModule } from './users/users.module';
+
+/** The reference backend: REST (auth, notifications, health) and WebSocket push. */
+@Module({
+  imports: [
+    AppConfigModule,
+    DatabaseModule,
+    UsersModule,
+    AuthModule,
+    AppRealtimeModule,
+    NotificationsModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,16 @@
+import type { UserRole } from '../users/user.interface';
+
+/**
+ * The claims of an access token, and what {@link JwtAuthGuard} puts on `request.user` (for a
+ * WebSocket ticket: the claims of the token the ticket was issued for).
+ */
+export interface AuthUser {
+  /** User id (UUID). */
+  sub: string;
+  username: string;
+  role: UserRole;
+  /** Issued at, seconds since the epoch. */
+  iat?: number;
+  /** Expires at, seconds since the epoch. */
+  exp?: number;
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import type { IssuedWsTicket } from '@app/realtime/auth/ws-ticket.service';
+import type { AuthUser } from './auth-user.interface';
+import type { AccessToken, RegisteredUser } from './auth.responses';
+import { AuthService } from './auth.service';
+import { CurrentUser } from './current-user.decorator';
+import { LoginDto } from './dto/login.dto';
+import { RegisterDto } from './dto/register.dto';
+import { JwtAuthGuard } from './jwt-auth.guard';
+
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** Creates an account: 201 with the user, 409 if the username is taken. */
+  @Post('register')
+  register(@Body() body: RegisterDto): Promise<RegisteredUser> {
+    return this.auth.register(body.username, body.password);
+  }
+
+  /** Exchanges credentials for an access token: 200, or 401 for any bad credential. */
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  login(@Body() body: LoginDto): Promise<AccessToken> {
+    return this.auth.login(body.username, body.password);
+  }
+
+  /**
+   * Issues a one-time, 30-second ticket for a browser's WebSocket handshake (`?ticket=`), since
+   * browsers cannot set an `Authorization` header on a WebSocket.
+   */
+  @Post('ws-ticket')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(JwtAuthGuard)
+  wsTicket(@CurrentUser() user: AuthUser): Promise<IssuedWsTicket> {
+    return this.auth.issueWsTicket(user);
+  }
+}

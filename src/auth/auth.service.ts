@@ -1,0 +1,49 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { WsTicketService, type IssuedWsTicket } from '@app/realtime/auth/ws-ticket.service';
+import { AppConfigService } from '../config/app-config.service';
+import { UsersService } from '../users/users.service';
+import type { AuthUser } from './auth-user.interface';
+import * as messages from './auth.messages';
+import type { AccessToken, RegisteredUser } from './auth.responses';
+
+/** Registration, login and WebSocket tickets. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    private readonly tickets: WsTicketService,
+    private readonly config: AppConfigService,
+  ) {}
+
+  /**
+   * Registers a user.
+   *
+   * @throws ConflictException when the username is taken.
+   */
+  async register(username: string, password: string): Promise<RegisteredUser> {
+    const { id, role } = await this.users.register(username, password);
+    return { id, username, role };
+  }
+
+  /**
+   * Signs an access token for valid credentials.
+   *
+   * @throws UnauthorizedException with one text for an unknown user and a wrong password.
+   */
+  async login(username: string, password: string): Promise<AccessToken> {
+    const user = await this.users.verifyCredentials(username, password);
+    if (user === undefined) throw new UnauthorizedException(messages.invalidUsernameOrPassword());
+    const claims: AuthUser = { sub: user.id, username: user.username, role: user.role };
+    return {
+      accessToken: await this.jwt.signAsync(claims),
+      expiresIn: this.config.jwtExpiresInSeconds,
+    };
+  }
+
+  /** Issues a one-time WebSocket ticket standing for the already authenticated `user`. */
+  issueWsTicket(user: AuthUser): Promise<IssuedWsTicket> {
+    return this.tickets.issue(user);
+  }
+}

@@ -1,0 +1,62 @@
+import {
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { readHandshakeCredential } from '@app/realtime/auth/handshake-credentials';
+import { WsTicketService } from '@app/realtime/auth/ws-ticket.service';
+import type { AuthUser } from './auth-user.interface';
+import { isAuthUser } from './auth-user.checks';
+import * as messages from './auth.messages';
+import type { AuthenticatedRequest } from './authenticated-request.interface';
+
+/** The only algorithm accepted: `none` and asymmetric algorithms (key confusion) are refused. */
+export const JWT_ALGORITHM = 'HS256';
+
+/**
+ * Authenticates a REST request or a WebSocket upgrade and sets `request.user` to an
+ * {@link AuthUser}. Accepts an `Authorization: Bearer` access token; on an upgrade also a
+ * one-time `?ticket=` or `?token=`. Every failure is a 401 with a fixed text: the reason (bad
+ * signature, expired, reused ticket) is not the client's to learn, and no credential is logged.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly tickets: WsTicketService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const credential = readHandshakeCredential(request);
+    if (credential === undefined) throw new UnauthorizedException(messages.missingCredentials());
+    const user =
+      credential.source === 'ticket'
+        ? await this.redeemTicket(credential.value)
+        : await this.verifyToken(credential.value);
+    if (user === undefined) throw new UnauthorizedException(messages.invalidCredentials());
+    request.user = user;
+    return true;
+  }
+
+  private async verifyToken(token: string): Promise<AuthUser | undefined> {
+    let claims: unknown;
+    try {
+      claims = await this.jwt.verifyAsync<object>(token, { algorithms: [JWT_ALGORITHM] });
+    } catch {
+      // Malformed, forged, wrong algorithm or expired: all the same 401.
+      return undefined;
+    }
+    return isAuthUser(claims) ? claims : undefined;
+  }
+
+  private async redeemTicket(ticket: string): Promise<AuthUser | undefined> {
+    const principal = await this.tickets.redeem(ticket);
+    if (!isAuthUser(principal)) return undefined;
+    // A ticket outliving the token it was issued for must not extend that token's life.
+    if (principal.exp !== undefined && principal.exp * 1000 <= Date.now()) return undefined;
+    return principal;
+  }
+}

@@ -1,0 +1,38 @@
+import type { NodeEnvironment } from './environment.variables';
+
+/** WebSocket settings, shaped as the realtime library's module options. */
+export interface RealtimeSettings {
+  /** URL path of the WebSocket endpoint. */
+  path: string;
+  /** Origins allowed to connect; empty means no check. */
+  allowedOrigins: string[];
+  /** Largest inbound frame in bytes. */
+  maxPayloadBytes: number;
+  /** Milliseconds between protocol pings. */
+  heartbeatIntervalMs: number;
+  /** Inbound token bucket per connection. */
+  rateLimit: { messagesPerSecond: number; burst: number };
+  /** Open connections one user may hold. */
+  maxConnectionsPerUser: number;
+  /** Bytes that may wait in a send buffer before the connection counts as slow. */
+  maxBufferedBytes: number;
+  /** permessage-deflate: `false`, or the size under which frames go uncompressed. */
+  compression: false | { thresholdBytes: number };
+}
+
+/** The backend's resolved configuration: validated, defaulted, paths absolute. */
+export interface AppConfig {
+  nodeEnv: NodeEnvironment;
+  port: number;
+  host: string;
+  /** HS256 signing secret: `JWT_SECRET`, or outside production the persisted generated one. */
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  /** Absolute. */
+  dataDir: string;
+  /** Absolute, or `:memory:`. */
+  databaseFile: string;
+  allowedOrigins: string[];
+  adminUsernames: string[];
+  realtime: RealtimeSettings;
+}

@@ -1,0 +1,67 @@
+import { Logger } from '@nestjs/common';
+import { registerAs } from '@nestjs/config';
+import { join, resolve } from 'node:path';
+import type { AppConfig } from './app-config.interface';
+import { loadOrCreateDevelopmentJwtSecret } from './development-jwt-secret';
+import { validateEnvironment } from './environment.validator';
+import type { EnvironmentVariables } from './environment.variables';
+
+/** Namespace of the backend's configuration in `ConfigService` (`config.get('app.port')`). */
+export const APP_CONFIG_NAMESPACE = 'app';
+
+/** SQLite's name for a database that lives only in memory; not a path. */
+const IN_MEMORY_DATABASE = ':memory:';
+
+/** Name of the SQLite file inside DATA_DIR when DATABASE_FILE is not set. */
+const DEFAULT_DATABASE_FILE_NAME = 'realtime.sqlite';
+
+/**
+ * Turns validated environment variables into the backend's configuration: absolute paths, the
+ * JWT secret resolved, the WebSocket settings grouped the way the realtime library takes them.
+ */
+export function createAppConfig(
+  env: EnvironmentVariables,
+  logger = new Logger('AppConfig'),
+): AppConfig {
+  const dataDir = resolve(env.DATA_DIR);
+  const databaseFile =
+    env.DATABASE_FILE === IN_MEMORY_DATABASE
+      ? IN_MEMORY_DATABASE
+      : resolve(env.DATABASE_FILE ?? join(dataDir, DEFAULT_DATABASE_FILE_NAME));
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    // Validation already refused a production boot without JWT_SECRET.
+    jwtSecret: env.JWT_SECRET ?? loadOrCreateDevelopmentJwtSecret(dataDir, logger),
+    jwtExpiresInSeconds: env.JWT_EXPIRES_IN_SECONDS,
+    dataDir,
+    databaseFile,
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    adminUsernames: env.ADMIN_USERNAMES,
+    realtime: {
+      path: env.WS_PATH,
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+      heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
+      rateLimit: {
+        messagesPerSecond: env.WS_RATE_LIMIT_PER_SECOND,
+        burst: env.WS_RATE_LIMIT_BURST,
+      },
+      maxConnectionsPerUser: env.WS_MAX_CONNECTIONS_PER_USER,
+      maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      compression: env.WS_COMPRESSION
+        ? { thresholdBytes: env.WS_COMPRESSION_THRESHOLD_BYTES }
+        : false,
+    },
+  };
+}
+
+/**
+ * The backend's configuration as a `ConfigModule` namespace. The factory runs when the Nest
+ * application is created, not when this file is imported, so `process.env` is read per app:
+ * tests can set variables before each `createTestingModule()`.
+ */
+export const appConfig = registerAs(APP_CONFIG_NAMESPACE, (): AppConfig =>
+  createAppConfig(validateEnvironment(process.env)),
+);

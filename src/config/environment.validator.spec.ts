@@ -1,0 +1,144 @@
+import { createAppConfig } from './app.config';
+import * as messages from './config.messages';
+import { EnvironmentValidationError } from './environment-validation.error';
+import { validateEnvironment } from './environment.validator';
+
+function validationError(raw: Record<string, string>): EnvironmentValidationError {
+  try {
+    validateEnvironment(raw);
+  } catch (error) {
+    if (error instanceof EnvironmentValidationError) return error;
+    throw error;
+  }
+  throw new Error('expected validation to fail');
+}
+
+describe('validateEnvironment', () => {
+  it('applies every default to an empty environment', () => {
+    const env = validateEnvironment({});
+    expect({ ...env }).toEqual({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      JWT_SECRET: undefined,
+      JWT_EXPIRES_IN_SECONDS: 3600,
+      DATA_DIR: './data',
+      DATABASE_FILE: undefined,
+      ALLOWED_ORIGINS: [],
+      ADMIN_USERNAMES: [],
+      WS_PATH: '/ws',
+      WS_MAX_PAYLOAD_BYTES: 65536,
+      WS_HEARTBEAT_INTERVAL_MS: 30000,
+      WS_RATE_LIMIT_PER_SECOND: 20,
+      WS_RATE_LIMIT_BURST: 40,
+      WS_MAX_CONNECTIONS_PER_USER: 10,
+      WS_MAX_BUFFERED_BYTES: 1048576,
+      WS_COMPRESSION: false,
+      WS_COMPRESSION_THRESHOLD_BYTES: 1024,
+    });
+  });
+
+  it('ignores unrelated variables and treats empty values as unset', () => {
+    const env = validateEnvironment({ PATH: '/usr/bin', PORT: '', JWT_SECRET: '' });
+    expect(env.PORT).toBe(3000);
+    expect(env.JWT_SECRET).toBeUndefined();
+    expect(Object.keys(env)).not.toContain('PATH');
+  });
+
+  it('converts numbers, booleans and comma-separated lists', () => {
+    const env = validateEnvironment({
+      PORT: '8080',
+      WS_COMPRESSION: 'TRUE',
+      ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:5173,,',
+      ADMIN_USERNAMES: 'root,ops.team',
+    });
+    expect(env.PORT).toBe(8080);
+    expect(env.WS_COMPRESSION).toBe(true);
+    expect(env.ALLOWED_ORIGINS).toEqual(['https://a.example.com', 'http://localhost:5173']);
+    expect(env.ADMIN_USERNAMES).toEqual(['root', 'ops.team']);
+  });
+
+  it('names every invalid variable in one error', () => {
+    const bad = {
+      NODE_ENV: 'staging',
+      PORT: '70000',
+      JWT_EXPIRES_IN_SECONDS: '0',
+      ALLOWED_ORIGINS: 'https://ok.example.com,https://bad.example.com/path',
+      ADMIN_USERNAMES: 'root,x',
+      WS_PATH: 'ws',
+      WS_MAX_PAYLOAD_BYTES: 'lots',
+      WS_HEARTBEAT_INTERVAL_MS: '1.5',
+      WS_RATE_LIMIT_PER_SECOND: '-1',
+      WS_RATE_LIMIT_BURST: '0',
+      WS_MAX_CONNECTIONS_PER_USER: 'ten',
+      WS_MAX_BUFFERED_BYTES: '1e6',
+      WS_COMPRESSION: 'yes',
+      WS_COMPRESSION_THRESHOLD_BYTES: '-5',
+    };
+    const error = validationError(bad);
+    expect([...error.variables].sort()).toEqual(Object.keys(bad).sort());
+    // One line per variable, however many of its rules the value breaks.
+    expect(error.problems).toHaveLength(Object.keys(bad).length);
+    for (const variable of Object.keys(bad)) expect(error.message).toContain(variable);
+    expect(error.problems).toContain(messages.mustBeUrlPath('WS_PATH'));
+    expect(error.problems).toContain(messages.mustBeBoolean('WS_COMPRESSION'));
+    expect(error.problems).toContain(messages.mustBeExactOrigins('ALLOWED_ORIGINS'));
+    expect(error.problems).toContain(messages.mustBeUsernames('ADMIN_USERNAMES'));
+    expect(error.message).toBe(messages.invalidEnvironment(error.variables, error.problems));
+  });
+
+  it('reports a non-number as such rather than as out of range', () => {
+    expect(validationError({ PORT: 'abc' }).problems).toEqual(['PORT must be an integer number']);
+  });
+
+  it('refuses production without JWT_SECRET, naming it', () => {
+    const error = validationError({ NODE_ENV: 'production' });
+    expect(error.variables).toEqual(['JWT_SECRET']);
+    expect(error.message).toContain(messages.jwtSecretRequired());
+  });
+
+  it('accepts production with JWT_SECRET and never echoes values in its messages', () => {
+    expect(
+      validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 's3cr3t-value' }).JWT_SECRET,
+    ).toBe('s3cr3t-value');
+    const error = validationError({ PORT: 'port-value-xyz' });
+    expect(error.message).not.toContain('port-value-xyz');
+  });
+});
+
+describe('createAppConfig', () => {
+  it('resolves paths, groups the WebSocket settings and turns compression on', () => {
+    const config = createAppConfig(
+      validateEnvironment({
+        JWT_SECRET: 'secret',
+        DATA_DIR: '/srv/app-data',
+        WS_COMPRESSION: 'true',
+        WS_COMPRESSION_THRESHOLD_BYTES: '2048',
+        ALLOWED_ORIGINS: 'https://app.example.com',
+      }),
+    );
+    expect(config.databaseFile).toBe('/srv/app-data/realtime.sqlite');
+    expect(config.realtime).toEqual({
+      path: '/ws',
+      allowedOrigins: ['https://app.example.com'],
+      maxPayloadBytes: 65536,
+      heartbeatIntervalMs: 30000,
+      rateLimit: { messagesPerSecond: 20, burst: 40 },
+      maxConnectionsPerUser: 10,
+      maxBufferedBytes: 1048576,
+      compression: { thresholdBytes: 2048 },
+    });
+  });
+
+  it('keeps :memory: and an explicit DATABASE_FILE as they are', () => {
+    const memory = createAppConfig(
+      validateEnvironment({ JWT_SECRET: 's', DATABASE_FILE: ':memory:' }),
+    );
+    expect(memory.databaseFile).toBe(':memory:');
+    const file = createAppConfig(
+      validateEnvironment({ JWT_SECRET: 's', DATABASE_FILE: '/tmp/x.db' }),
+    );
+    expect(file.databaseFile).toBe('/tmp/x.db');
+    expect(file.realtime.compression).toBe(false);
+  });
+});

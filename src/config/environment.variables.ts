@@ -1,0 +1,166 @@
+import { Expose, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import {
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+  USERNAME_PATTERN,
+} from '../users/users.constants';
+import * as messages from './config.messages';
+import { toBoolean, toInteger, toList } from './environment.transforms';
+import { IsExactOrigin } from './is-exact-origin.validator';
+
+/** Values NODE_ENV may take. */
+export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
+
+/** The environment the process runs in. */
+export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
+
+const URL_PATH = /^\/[^\s?#]*$/;
+
+/**
+ * The environment variables the backend reads, typed, validated and with their defaults. This
+ * class is the only place defaults live; `.env.example` documents the same values.
+ *
+ * class-validator runs a property's rules bottom-up and stops at the first failure, so the type
+ * check sits right above each field: `PORT=abc` is reported as "not an integer", not as
+ * "greater than 65535".
+ */
+export class EnvironmentVariables {
+  /** `development`, `production` or `test`. Default `development`. */
+  @Expose()
+  @IsIn(NODE_ENVIRONMENTS)
+  NODE_ENV: NodeEnvironment = 'development';
+
+  /** TCP port the HTTP and WebSocket server listens on; `0` picks a free one. Default `3000`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(0)
+  @Max(65535)
+  @IsInt()
+  PORT = 3000;
+
+  /** Interface the server binds to. Default `0.0.0.0` (all IPv4 interfaces). */
+  @Expose()
+  @IsNotEmpty()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /**
+   * HS256 signing secret for access tokens. Required in production; elsewhere a generated one
+   * is kept in `<DATA_DIR>/jwt-secret`.
+   */
+  @Expose()
+  @ValidateIf(
+    (env: EnvironmentVariables) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined,
+  )
+  @IsString({ message: messages.jwtSecretRequired() })
+  JWT_SECRET?: string;
+
+  /** Lifetime of an access token in seconds. Default `3600`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  JWT_EXPIRES_IN_SECONDS = 3600;
+
+  /** Directory for the SQLite file and the development JWT secret. Default `./data`. */
+  @Expose()
+  @IsNotEmpty()
+  @IsString()
+  DATA_DIR = './data';
+
+  /** SQLite database file (or `:memory:`). Default `<DATA_DIR>/realtime.sqlite`. */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.DATABASE_FILE !== undefined)
+  @IsNotEmpty()
+  @IsString()
+  DATABASE_FILE?: string;
+
+  /** Origins allowed to open a WebSocket, comma-separated. Default empty: no check. */
+  @Expose()
+  @Transform(toList)
+  @IsExactOrigin({ each: true, message: messages.mustBeExactOrigins('ALLOWED_ORIGINS') })
+  ALLOWED_ORIGINS: string[] = [];
+
+  /** Usernames that get the `admin` role when they register, comma-separated. Default empty. */
+  @Expose()
+  @Transform(toList)
+  @Length(USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH, {
+    each: true,
+    message: messages.mustBeUsernames('ADMIN_USERNAMES'),
+  })
+  @Matches(USERNAME_PATTERN, { each: true, message: messages.mustBeUsernames('ADMIN_USERNAMES') })
+  ADMIN_USERNAMES: string[] = [];
+
+  /** URL path of the WebSocket endpoint. Default `/ws`. */
+  @Expose()
+  @Matches(URL_PATH, { message: messages.mustBeUrlPath('WS_PATH') })
+  @IsString()
+  WS_PATH = '/ws';
+
+  /** Largest inbound WebSocket frame in bytes. Default `65536`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  WS_MAX_PAYLOAD_BYTES = 65536;
+
+  /** Milliseconds between protocol pings. Default `30000`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  WS_HEARTBEAT_INTERVAL_MS = 30000;
+
+  /** Sustained inbound messages per second per connection. Default `20`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  WS_RATE_LIMIT_PER_SECOND = 20;
+
+  /** Inbound messages a connection may send at once after being idle. Default `40`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  WS_RATE_LIMIT_BURST = 40;
+
+  /** Open WebSocket connections one user may hold. Default `10`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  WS_MAX_CONNECTIONS_PER_USER = 10;
+
+  /** Bytes that may wait in a connection's send buffer before it counts as slow. Default `1048576`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  WS_MAX_BUFFERED_BYTES = 1048576;
+
+  /** permessage-deflate on (`true`) or off (`false`). Default `false`. */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: messages.mustBeBoolean('WS_COMPRESSION') })
+  WS_COMPRESSION = false;
+
+  /** With compression on, frames smaller than this many bytes go uncompressed. Default `1024`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  WS_COMPRESSION_THRESHOLD_BYTES = 1024;
+}

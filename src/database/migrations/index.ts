@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as users from './0001_users';
+
+/**
+ * Every migration, by name. Kysely applies them in name order, so names start with a
+ * zero-padded sequence number; add a new file and one line here.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_users': users,
+};

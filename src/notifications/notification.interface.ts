@@ -1,0 +1,18 @@
+/** A notification as pushed in the `data` of a `notification` frame. */
+export interface Notification {
+  id: string;
+  title: string;
+  body?: string;
+  data?: Record<string, unknown>;
+  /** User id of the sender. */
+  from: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** What `POST /notifications` answers. */
+export interface NotificationReceipt {
+  id: string;
+  /** Sockets the notification was written to on this instance. */
+  delivered: number;
+}

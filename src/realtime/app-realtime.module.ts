@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { RealtimeModule } from '@app/realtime';
+import { AuthModule } from '../auth/auth.module';
+import { AppConfigModule, AppConfigService } from '../config';
+import { AppGateway } from './app.gateway';
+import { authorizeRoom } from './room-policy';
+
+/** Wires the realtime library to the backend's configuration, auth and room policy. */
+@Module({
+  imports: [
+    RealtimeModule.forRootAsync({
+      imports: [AppConfigModule],
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => ({ ...config.realtime, authorizeRoom }),
+    }),
+    AuthModule,
+  ],
+  providers: [AppGateway],
+})
+export class AppRealtimeModule {}

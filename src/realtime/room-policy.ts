@@ -1,0 +1,10 @@
+import type { RoomAuthorizationRequest } from '@app/realtime';
+
+/**
+ * The reference backend's room policy: `user:<id>` is open to that user only, `public:*` to
+ * anyone signed in, every other room to no one.
+ */
+export function authorizeRoom({ principal, room }: RoomAuthorizationRequest): boolean {
+  if (room.startsWith('public:')) return room.length > 'public:'.length;
+  return room === `user:${principal.userId}`;
+}

@@ -1,0 +1,76 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfigModule } from '../config/app-config.module';
+import { DatabaseModule } from '../database/database.module';
+import type { UserWithCredentials } from './user.interface';
+import { UsernameTakenError } from './username-taken.error';
+import { UsersRepository } from './users.repository';
+
+describe('UsersRepository', () => {
+  let dataDir: string;
+  let saved: Record<string, string | undefined>;
+  let moduleRef: TestingModule;
+  let repository: UsersRepository;
+  const ada: UserWithCredentials = {
+    id: '3f1c1f0e-5a4b-4c3d-9e2f-1a2b3c4d5e6f',
+    username: 'ada',
+    passwordHash: 'scrypt$2$1$1$c2FsdA==$aGFzaA==',
+    role: 'user',
+    createdAt: '2025-01-01T00:00:00.000Z',
+  };
+
+  beforeEach(async () => {
+    saved = { JWT_SECRET: process.env.JWT_SECRET, DATA_DIR: process.env.DATA_DIR };
+    dataDir = mkdtempSync(join(tmpdir(), 'users-repo-'));
+    Object.assign(process.env, { JWT_SECRET: 'users-repository-spec', DATA_DIR: dataDir });
+    moduleRef = await Test.createTestingModule({
+      imports: [AppConfigModule, DatabaseModule],
+      providers: [UsersRepository],
+    }).compile();
+    await moduleRef.init();
+    repository = moduleRef.get(UsersRepository);
+  });
+
+  afterEach(async () => {
+    await moduleRef.close();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates, finds and counts users', async () => {
+    await expect(repository.count()).resolves.toBe(0);
+    const publicAda = {
+      id: ada.id,
+      username: ada.username,
+      role: ada.role,
+      createdAt: ada.createdAt,
+    };
+    await expect(repository.create(ada)).resolves.toEqual(publicAda);
+    await expect(repository.findByUsername('ada')).resolves.toEqual(ada);
+    await expect(repository.findByUsername('ADA')).resolves.toBeUndefined();
+    await expect(repository.findById(ada.id)).resolves.toEqual(publicAda);
+    await expect(repository.findById('missing')).resolves.toBeUndefined();
+    await expect(repository.count()).resolves.toBe(1);
+  });
+
+  it('turns the unique constraint into UsernameTakenError', async () => {
+    await repository.create(ada);
+    await expect(repository.create({ ...ada, id: 'other-id' })).rejects.toBeInstanceOf(
+      UsernameTakenError,
+    );
+  });
+
+  it('rolls a transaction back when its work throws', async () => {
+    const failure = repository.inTransaction(async (users) => {
+      await users.create(ada);
+      throw new Error('abort');
+    });
+    await expect(failure).rejects.toThrow('abort');
+    await expect(repository.count()).resolves.toBe(0);
+  });
+});

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const LISTENING = /Listening on (http:\/\/[\d.]+:\d+)/;
+
+/** The reference backend in a child process, started the way `main.ts` runs in production. */
+export interface BackendProcess {
+  child: ChildProcess;
+  httpUrl: string;
+  wsUrl: string;
+  /** Resolves with the exit code and signal once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+}
+
+/** Spawns `src/main.ts` (transpiled on the fly) on port 0 and waits until it listens. */
+export function spawnBackend(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<BackendProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      '-r',
+      'tsconfig-paths/register',
+      join(ROOT, 'src', 'main.ts'),
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        NODE_ENV: 'test',
+        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`backend did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = LISTENING.exec(output);
+      if (match === null) return;
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      resolve({
+        child,
+        httpUrl: match[1],
+        wsUrl: `${match[1].replace('http', 'ws')}/ws`,
+        exited,
+        output: () => output,
+      });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`backend exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+}
