@@ -172,3 +172,29 @@ describe('Abuse limits (library)', () => {
     expect((await client.closed).code).toBe(RealtimeCloseCode.MESSAGE_TOO_BIG);
   });
 });
+
+describe('Compression (library)', () => {
+  let server: LibraryTestApp | undefined;
+  let client: WsTestClient | undefined;
+
+  afterEach(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  it('is off by default', async () => {
+    server = await startLibraryTestApp();
+    ({ client } = await WsTestClient.connect(server.url, bearer(server.token('a'))));
+    expect(client.socket.extensions).toBe('');
+  });
+
+  it('negotiates permessage-deflate when enabled and still delivers frames', async () => {
+    server = await startLibraryTestApp({ compression: { thresholdBytes: 256 } });
+    ({ client } = await WsTestClient.connect(server.url, bearer(server.token('a'))));
+    expect(client.socket.extensions).toContain('permessage-deflate');
+    const text = 'y'.repeat(5000);
+    expect(
+      (await client.request('echo', { text: text.slice(0, 100) }, 'c1')).data.text,
+    ).toHaveLength(100);
+  });
+});

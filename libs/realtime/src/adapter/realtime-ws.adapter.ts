@@ -20,6 +20,7 @@ import { RealtimeLifecycle } from '../lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from '../messaging/message.dispatcher';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
 import { encodeFrame } from '../protocol/frame.codec';
+import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import type { ConnectedFrameData } from '../protocol/frame.interface';
 import {
   GATEWAY_CLASS_OPTION,
@@ -286,6 +287,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   }
 }
 
+const socketLogger = new Logger('RealtimeWsAdapter');
+
 /** Listeners ws calls with the socket as `this`. */
 interface SocketListeners {
   readonly message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
@@ -297,8 +300,18 @@ function createSocketListeners(services: () => AdapterServices): SocketListeners
   return {
     message: function (this: WebSocket, data: RawData, isBinary: boolean): void {
       const connection = RealtimeConnection.of(this);
-      if (connection?.endpoint !== undefined) {
+      if (connection?.endpoint === undefined) return;
+      try {
         services().dispatcher.dispatch(connection, connection.endpoint, data, isBinary);
+      } catch (error) {
+        // The dispatcher answers every input itself; reaching here is a bug of ours, so the
+        // connection ends with 1011 rather than the process.
+        socketLogger.error(
+          messages.internalError(),
+          error instanceof Error ? error.stack : String(error),
+        );
+        services().registry.remove(connection);
+        this.close(RealtimeCloseCode.INTERNAL_ERROR, RealtimeCloseReason.INTERNAL);
       }
     },
     close: function (this: WebSocket): void {
@@ -314,8 +327,6 @@ function markAlive(this: WebSocket): void {
   const connection = RealtimeConnection.of(this);
   if (connection !== undefined) connection.alive = true;
 }
-
-const socketLogger = new Logger('RealtimeWsAdapter');
 
 /** ws reports protocol errors (bad frames, oversized payloads) here and then closes the socket itself. */
 function logSocketError(this: WebSocket, error: Error & { code?: string }): void {
