@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import type { IssuedWsTicket } from '@app/realtime/auth/ws-ticket.service';
+import type { IssuedWsTicket } from '@app/realtime';
 import type { AuthUser } from './auth-user.interface';
 import type { AccessToken, RegisteredUser } from './auth.responses';
 import { AuthService } from './auth.service';

@@ -1,9 +1,7 @@
 import { ConflictException, Global, Module, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { WsTicketService } from '@app/realtime/auth/ws-ticket.service';
-import { MemoryWsTicketStore } from '@app/realtime/auth/ws-ticket.store';
-import { resolveRealtimeOptions } from '@app/realtime/options/realtime-options.resolver';
+import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@app/realtime';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,9 +1,7 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { JwtService } from '@nestjs/jwt';
-import { WsTicketService } from '@app/realtime/auth/ws-ticket.service';
-import { MemoryWsTicketStore } from '@app/realtime/auth/ws-ticket.store';
-import { resolveRealtimeOptions } from '@app/realtime/options/realtime-options.resolver';
+import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@app/realtime';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { AuthUser } from './auth-user.interface';

@@ -5,8 +5,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { readHandshakeCredential } from '@app/realtime/auth/handshake-credentials';
-import { WsTicketService } from '@app/realtime/auth/ws-ticket.service';
+import { readHandshakeCredential, WsTicketService } from '@app/realtime';
 import type { AuthUser } from './auth-user.interface';
 import { isAuthUser } from './auth-user.checks';
 import * as messages from './auth.messages';
