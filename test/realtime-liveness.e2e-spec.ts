@@ -68,4 +68,18 @@ describe('Liveness and shutdown (library)', () => {
     expect((await stalled.closed).code).toBe(RealtimeCloseCode.GOING_AWAY);
     await closing;
   });
+
+  it('terminates clients that ignore the 1001 once shutdownTimeoutMs has passed', async () => {
+    server = await startLibraryTestApp({ shutdownTimeoutMs: 200 });
+    const { client: stalled } = await WsTestClient.connect(server.url, bearer(server.token('b')));
+    stalled.socket.pause();
+    const startedAt = Date.now();
+
+    await server.close();
+
+    expect(Date.now() - startedAt).toBeLessThan(3000);
+    // The 1001 frame was written before the cut, so the client still learns why once it reads.
+    stalled.socket.resume();
+    expect((await stalled.closed).code).toBe(RealtimeCloseCode.GOING_AWAY);
+  });
 });

@@ -98,7 +98,6 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     const compression = services.options.compression;
     const server = new WebSocketServer({
       noServer: true,
-      clientTracking: false,
       maxPayload: services.options.maxPayloadBytes,
       perMessageDeflate: compression === false ? false : { threshold: compression.thresholdBytes },
     });
@@ -149,11 +148,13 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
 
   async close(server: WebSocketServer): Promise<void> {
     const endpoint = this.endpointOf(server);
-    const registry = this.services!.registry;
-    for (const connection of [...registry.all()]) {
-      if (connection.endpoint !== endpoint) continue;
-      registry.remove(connection);
-      connection.socket.terminate();
+    // Graceful closes happened before (RealtimeLifecycle); what is left, including sockets that
+    // were already closing (slow consumers, expired credentials), is cut now so that the HTTP
+    // server's close does not wait on them.
+    for (const socket of server.clients) {
+      const connection = RealtimeConnection.of(socket);
+      if (connection !== undefined) this.services!.registry.remove(connection);
+      socket.terminate();
     }
     this.endpoints.delete(endpoint.path);
     await new Promise<void>((resolve) => server.close(() => resolve()));
