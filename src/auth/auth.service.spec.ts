@@ -2,9 +2,7 @@ import { ConflictException, Global, Module, UnauthorizedException } from '@nestj
 import { JwtService } from '@nestjs/jwt';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@app/realtime';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';
 import type { AuthUser } from './auth-user.interface';
@@ -25,22 +23,17 @@ import { AuthService } from './auth.service';
 })
 class TicketsModule {}
 
-const VARIABLES = ['JWT_SECRET', 'DATA_DIR', 'JWT_EXPIRES_IN_SECONDS'] as const;
-
 describe('AuthService', () => {
-  let dataDir: string;
-  let saved: Record<string, string | undefined>;
+  let env: ScopedEnvironment;
   let moduleRef: TestingModule;
   let auth: AuthService;
 
   beforeEach(async () => {
-    saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
-    dataDir = mkdtempSync(join(tmpdir(), 'auth-'));
-    Object.assign(process.env, {
+    env = new ScopedEnvironment('auth', (dir) => ({
       JWT_SECRET: 'auth-service-spec-secret',
-      DATA_DIR: dataDir,
+      DATA_DIR: dir,
       JWT_EXPIRES_IN_SECONDS: '120',
-    });
+    }));
     moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule, DatabaseModule, TicketsModule, AuthModule],
     }).compile();
@@ -50,11 +43,7 @@ describe('AuthService', () => {
 
   afterEach(async () => {
     await moduleRef.close();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    env.restore();
   });
 
   it('registers a user and answers only its id, username and role', async () => {

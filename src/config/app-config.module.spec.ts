@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from './app-config.module';
 import { AppConfigService } from './app-config.service';
 import * as messages from './config.messages';
@@ -12,26 +12,22 @@ import { EnvironmentValidationError } from './environment-validation.error';
 const VARIABLES = ['NODE_ENV', 'JWT_SECRET', 'DATA_DIR', 'PORT', 'ADMIN_USERNAMES'] as const;
 
 describe('AppConfigModule', () => {
+  let env: ScopedEnvironment;
   let dataDir: string;
-  let saved: Record<string, string | undefined>;
 
   beforeEach(() => {
-    saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
-    dataDir = join(mkdtempSync(join(tmpdir(), 'app-config-')), 'nested', 'data');
-    for (const name of VARIABLES) delete process.env[name];
+    env = new ScopedEnvironment('app-config');
+    dataDir = join(env.dir, 'nested', 'data');
+    env.set(Object.fromEntries(VARIABLES.map((name) => [name, undefined])));
   });
 
   afterEach(() => {
     jest.restoreAllMocks();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(join(dataDir, '..', '..'), { recursive: true, force: true });
+    env.restore();
   });
 
-  async function boot(env: Record<string, string>): Promise<AppConfigService> {
-    Object.assign(process.env, env);
+  async function boot(variables: Record<string, string>): Promise<AppConfigService> {
+    env.set(variables);
     const moduleRef = await Test.createTestingModule({ imports: [AppConfigModule] }).compile();
     const config = moduleRef.get(AppConfigService);
     await moduleRef.close();

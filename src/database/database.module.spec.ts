@@ -1,36 +1,29 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { sql, type Kysely } from 'kysely';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from '../config/app-config.module';
 import { DATABASE } from './database.constants';
 import { DatabaseModule } from './database.module';
 import type { DatabaseSchema } from './database.schema';
 import { MIGRATIONS } from './migrations';
 
-const VARIABLES = ['JWT_SECRET', 'DATA_DIR', 'DATABASE_FILE'] as const;
-
 describe('DatabaseModule', () => {
-  let root: string;
-  let saved: Record<string, string | undefined>;
+  let env: ScopedEnvironment;
   const open: TestingModule[] = [];
 
   beforeEach(() => {
-    saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
-    root = mkdtempSync(join(tmpdir(), 'database-'));
-    process.env.JWT_SECRET = 'database-spec-secret';
-    process.env.DATA_DIR = root;
-    process.env.DATABASE_FILE = join(root, 'not', 'yet', 'there.sqlite');
+    env = new ScopedEnvironment('database', (dir) => ({
+      JWT_SECRET: 'database-spec-secret',
+      DATA_DIR: dir,
+      DATABASE_FILE: join(dir, 'not', 'yet', 'there.sqlite'),
+    }));
   });
 
   afterEach(async () => {
     await Promise.all(open.splice(0).map((moduleRef) => moduleRef.close()));
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(root, { recursive: true, force: true });
+    env.restore();
   });
 
   async function boot(): Promise<{ moduleRef: TestingModule; db: Kysely<DatabaseSchema> }> {

@@ -1,9 +1,7 @@
 import { HttpStatus, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Kysely } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from '../config/app-config.module';
 import { DATABASE } from '../database/database.constants';
 import { DatabaseModule } from '../database/database.module';
@@ -11,14 +9,11 @@ import { HealthController } from './health.controller';
 import { HealthModule } from './health.module';
 
 describe('HealthController', () => {
-  let dataDir: string;
-  let saved: Record<string, string | undefined>;
+  let env: ScopedEnvironment;
   let moduleRef: TestingModule;
 
   beforeEach(async () => {
-    saved = { JWT_SECRET: process.env.JWT_SECRET, DATA_DIR: process.env.DATA_DIR };
-    dataDir = mkdtempSync(join(tmpdir(), 'health-'));
-    Object.assign(process.env, { JWT_SECRET: 'health-spec', DATA_DIR: dataDir });
+    env = new ScopedEnvironment('health', (dir) => ({ JWT_SECRET: 'health-spec', DATA_DIR: dir }));
     moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule, DatabaseModule, HealthModule],
     }).compile();
@@ -27,11 +22,7 @@ describe('HealthController', () => {
   afterEach(async () => {
     jest.restoreAllMocks();
     await moduleRef.close();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    env.restore();
   });
 
   it('reports ok while the database answers', async () => {

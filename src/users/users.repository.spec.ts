@@ -1,7 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';
 import type { UserWithCredentials } from './user.interface';
@@ -9,8 +7,7 @@ import { UsernameTakenError } from './username-taken.error';
 import { UsersRepository } from './users.repository';
 
 describe('UsersRepository', () => {
-  let dataDir: string;
-  let saved: Record<string, string | undefined>;
+  let env: ScopedEnvironment;
   let moduleRef: TestingModule;
   let repository: UsersRepository;
   const ada: UserWithCredentials = {
@@ -22,9 +19,10 @@ describe('UsersRepository', () => {
   };
 
   beforeEach(async () => {
-    saved = { JWT_SECRET: process.env.JWT_SECRET, DATA_DIR: process.env.DATA_DIR };
-    dataDir = mkdtempSync(join(tmpdir(), 'users-repo-'));
-    Object.assign(process.env, { JWT_SECRET: 'users-repository-spec', DATA_DIR: dataDir });
+    env = new ScopedEnvironment('users-repo', (dir) => ({
+      JWT_SECRET: 'users-repository-spec',
+      DATA_DIR: dir,
+    }));
     moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule, DatabaseModule],
       providers: [UsersRepository],
@@ -35,11 +33,7 @@ describe('UsersRepository', () => {
 
   afterEach(async () => {
     await moduleRef.close();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    env.restore();
   });
 
   it('creates, finds and counts users', async () => {

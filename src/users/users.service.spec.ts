@@ -1,30 +1,23 @@
 import { ConflictException } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';
 import { usernameTaken } from './users.messages';
 import { UsersModule } from './users.module';
 import { UsersService } from './users.service';
 
-const VARIABLES = ['JWT_SECRET', 'DATA_DIR', 'ADMIN_USERNAMES'] as const;
-
 describe('UsersService', () => {
-  let dataDir: string;
-  let saved: Record<string, string | undefined>;
+  let env: ScopedEnvironment;
   let moduleRef: TestingModule;
   let users: UsersService;
 
   beforeEach(async () => {
-    saved = Object.fromEntries(VARIABLES.map((name) => [name, process.env[name]]));
-    dataDir = mkdtempSync(join(tmpdir(), 'users-'));
-    Object.assign(process.env, {
+    env = new ScopedEnvironment('users', (dir) => ({
       JWT_SECRET: 'users-spec',
-      DATA_DIR: dataDir,
+      DATA_DIR: dir,
       ADMIN_USERNAMES: 'root, ops',
-    });
+    }));
     moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule, DatabaseModule, UsersModule],
     }).compile();
@@ -34,11 +27,7 @@ describe('UsersService', () => {
 
   afterEach(async () => {
     await moduleRef.close();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    env.restore();
   });
 
   it('makes the first user admin, then users, except names in ADMIN_USERNAMES', async () => {

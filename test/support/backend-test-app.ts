@@ -1,13 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { ScopedEnvironment } from './scoped-environment';
 
 /** A reference backend running in this process on port 0, on its own SQLite file. */
 export interface BackendTestApp {
@@ -33,16 +31,12 @@ const BASE_ENV: Record<string, string> = {
  * directory, and the same setup as `main.ts`. The previous environment is restored on close.
  */
 export async function startBackend(env: Record<string, string> = {}): Promise<BackendTestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'nest-realtime-'));
-  const applied = { ...BASE_ENV, DATA_DIR: dataDir, ...env };
-  const previous = Object.fromEntries(Object.keys(applied).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, applied);
-  const restoreEnv = (): void => {
-    for (const [key, value] of Object.entries(previous)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
+  const scoped = new ScopedEnvironment('backend', (dir) => ({
+    ...BASE_ENV,
+    DATA_DIR: dir,
+    ...env,
+  }));
+  const dataDir = scoped.dir;
 
   let app: INestApplication;
   try {
@@ -50,8 +44,7 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
     app = configureApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
     await app.listen(0, '127.0.0.1');
   } catch (error) {
-    restoreEnv();
-    rmSync(dataDir, { recursive: true, force: true });
+    scoped.restore();
     throw error;
   }
   const http = app.getHttpServer() as Server;
@@ -85,8 +78,7 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
       try {
         await app.close();
       } finally {
-        restoreEnv();
-        rmSync(dataDir, { recursive: true, force: true });
+        scoped.restore();
       }
     },
   };
