@@ -1,0 +1,88 @@
+import { RpcChild } from './rpc';
+
+/** Kinds of server in every scenario; `raw-best` is the baseline ratios are taken against. */
+export const KINDS = ['ours', 'raw-best', 'raw-naive', 'socketio'] as const;
+export type Kind = (typeof KINDS)[number];
+export const BASELINE: Kind = 'raw-best';
+
+/** What a scenario gets from the harness. */
+export interface ScenarioContext {
+  /** Tiny sizes, correctness only. */
+  readonly smoke: boolean;
+  /** Interleaved repetitions (each rep runs every kind once). */
+  readonly reps: number;
+  readonly kinds: readonly Kind[];
+  /** Starts a server of `kind` (pinned to core 0) and a load generator (core 1) for it. */
+  start(kind: Kind): Promise<Pair>;
+}
+
+/** A server child and its load-generator child. */
+export interface Pair {
+  server: RpcChild;
+  clients: RpcChild;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** One measured quantity of one kind, one value per repetition. */
+export interface Measurement {
+  metric: string;
+  unit: string;
+  kind: Kind;
+  values: number[];
+  /** Per-repetition ratio to the baseline kind's value of the same repetition. */
+  ratios?: number[];
+}
+
+/** What a scenario reports. */
+export interface ScenarioReport {
+  scenario: string;
+  parameters: Record<string, unknown>;
+  measurements: Measurement[];
+}
+
+/** A benchmark scenario: one small file under bench/scenarios. */
+export interface Scenario {
+  name: string;
+  run(context: ScenarioContext): Promise<ScenarioReport[]>;
+}
+
+export async function startPair(kind: Kind): Promise<Pair> {
+  const server = RpcChild.start('servers/server.main.ts', [kind], 0);
+  const { url } = (await server.ready) as { url: string };
+  const clients = RpcChild.start('load/clients.main.ts', [kind, url], 1);
+  await clients.ready;
+  return {
+    server,
+    clients,
+    url,
+    stop: async () => {
+      await Promise.allSettled([clients.call('closeAll')]);
+      await Promise.allSettled([server.call('close')]);
+      await Promise.all([clients.stop(), server.stop()]);
+    },
+  };
+}
+
+/** Records one value per repetition and fills in ratios against the baseline. */
+export class MeasurementTable {
+  private readonly rows = new Map<string, Measurement>();
+
+  add(metric: string, unit: string, kind: Kind, value: number): void {
+    const key = `${metric}\u0000${kind}`;
+    let row = this.rows.get(key);
+    if (row === undefined) this.rows.set(key, (row = { metric, unit, kind, values: [] }));
+    row.values.push(value);
+  }
+
+  /** Measurements with per-repetition ratios to `baseline`. */
+  finish(baseline: Kind): Measurement[] {
+    const all = [...this.rows.values()];
+    for (const row of all) {
+      const base = this.rows.get(`${row.metric}\u0000${baseline}`);
+      if (base === undefined) continue;
+      row.ratios = row.values.map((value, rep) => value / base.values[rep]);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,205 @@
+import 'reflect-metadata';
+import { JwtService } from '@nestjs/jwt';
+import { connect as tcpConnect } from 'node:net';
+import { io, type Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { BENCH_SECRET, monotonicMs, PUSH_TYPE } from '../lib/payload';
+import { serveRpc } from '../lib/rpc';
+
+/** Load generator: many client connections, counting and timing what they receive. */
+const [kind, url] = [process.argv[2], process.argv[3]];
+const isSocketIo = kind === 'socketio';
+const jwt = new JwtService({ secret: BENCH_SECRET });
+const tokens = new Map<string, string>();
+const open: (WebSocket | Socket)[] = [];
+let received = 0;
+let sampling = false;
+let latencies: number[] = [];
+let waiter: { total: number; resolve: () => void } | undefined;
+
+function tokenFor(userId: string): string {
+  let token = tokens.get(userId);
+  if (token === undefined)
+    tokens.set(userId, (token = jwt.sign({ sub: userId }, { expiresIn: 3600 })));
+  return token;
+}
+
+function onPush(text: string | undefined): void {
+  received++;
+  if (sampling && text !== undefined) {
+    const frame = JSON.parse(text) as { type: string; data: { sentAt: number } };
+    if (frame.type === PUSH_TYPE) latencies.push(monotonicMs() - frame.data.sentAt);
+  }
+  if (waiter !== undefined && received >= waiter.total) {
+    waiter.resolve();
+    waiter = undefined;
+  }
+}
+
+function openOne(userId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (isSocketIo) {
+      const socket = io(url, {
+        transports: ['websocket'],
+        auth: { token: tokenFor(userId) },
+        forceNew: true,
+        reconnection: false,
+      });
+      socket.on(PUSH_TYPE, (data: { sentAt: number }) => {
+        if (sampling) latencies.push(monotonicMs() - data.sentAt);
+        onPush(undefined);
+      });
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+      open.push(socket);
+      return;
+    }
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Bearer ${tokenFor(userId)}` },
+      perMessageDeflate: false,
+    });
+    ws.on('message', (data: Buffer) => {
+      // The `connected` greeting of our server is not a push.
+      if (data[9] === 0x63 && data.toString().startsWith('{"type":"connected"')) return;
+      onPush(sampling ? data.toString() : undefined);
+    });
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    open.push(ws);
+  });
+}
+
+/** One full handshake over a bare TCP socket, as lean as a client can be; resolves when accepted. */
+function handshakeOnce(port: number, path: string, token: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    const key = 'dGhlIHNhbXBsZSBub25jZQ==';
+    const target = isSocketIo ? '/socket.io/?EIO=4&transport=websocket' : path;
+    const auth = isSocketIo ? '' : `Authorization: Bearer ${token}\r\n`;
+    let buffered = '';
+    let upgraded = false;
+    socket.setNoDelay(true);
+    socket.on('error', reject);
+    socket.write(
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${auth}\r\n`,
+    );
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      if (!upgraded) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        if (!buffered.startsWith('HTTP/1.1 101')) {
+          socket.destroy();
+          reject(new Error(buffered.split('\r\n')[0]));
+          return;
+        }
+        upgraded = true;
+        buffered = buffered.slice(end + 4);
+        if (!isSocketIo) {
+          socket.destroy();
+          resolve();
+          return;
+        }
+      }
+      // Socket.IO: after the engine.io open packet, connect to the namespace with the token and
+      // wait for the server's CONNECT answer, which comes after its auth middleware.
+      if (buffered.includes('0{"sid"') && !buffered.includes('40{')) {
+        socket.write(maskedText(`40${JSON.stringify({ token })}`));
+        buffered = '';
+      } else if (buffered.includes('40{')) {
+        socket.destroy();
+        resolve();
+      }
+    });
+  });
+}
+
+/** A client-to-server text frame (clients must mask). */
+function maskedText(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const header =
+    payload.length < 126
+      ? Buffer.from([0x81, 0x80 | payload.length])
+      : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 255]);
+  const masked = Buffer.alloc(payload.length);
+  for (let i = 0; i < payload.length; i++) masked[i] = payload[i] ^ mask[i % 4];
+  return Buffer.concat([header, mask, masked]);
+}
+
+serveRpc(
+  {
+    /** Opens `count` connections for users u0..u(users-1), `batch` at a time. */
+    open: async ({
+      count,
+      users,
+      batch = 250,
+    }: {
+      count: number;
+      users: number;
+      batch?: number;
+    }) => {
+      for (let i = 0; i < count; i += batch) {
+        const wave: Promise<void>[] = [];
+        for (let j = i; j < Math.min(count, i + batch); j++) wave.push(openOne(`u${j % users}`));
+        await Promise.all(wave);
+      }
+      return open.length;
+    },
+    received: () => received,
+    /** Resolves once `total` pushes have arrived in all. */
+    waitFor: ({ total, timeoutMs }: { total: number; timeoutMs: number }) =>
+      new Promise<void>((resolve, reject) => {
+        if (received >= total) return resolve();
+        const timer = setTimeout(
+          () => reject(new Error(`received ${received} of ${total}`)),
+          timeoutMs,
+        );
+        waiter = {
+          total,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
+      }),
+    sample: ({ on }: { on: boolean }) => {
+      sampling = on;
+      const taken = latencies;
+      latencies = [];
+      return taken;
+    },
+    /** `count` sequential-in-waves handshakes, `concurrency` at once; returns wall ms. */
+    handshakes: async ({
+      count,
+      concurrency,
+      port,
+      path,
+    }: {
+      count: number;
+      concurrency: number;
+      port: number;
+      path: string;
+    }) => {
+      const token = tokenFor('handshake-user');
+      const started = monotonicMs();
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < count) {
+          next++;
+          await handshakeOnce(port, path, token);
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      return monotonicMs() - started;
+    },
+    closeAll: () => {
+      for (const connection of open.splice(0)) {
+        if (connection instanceof WebSocket) connection.terminate();
+        else connection.disconnect();
+      }
+    },
+  },
+  { kind },
+);

@@ -1,0 +1,86 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import {
+  BASELINE,
+  KINDS,
+  startPair,
+  type Kind,
+  type Scenario,
+  type ScenarioReport,
+} from './lib/harness';
+import { summarize } from './lib/stats';
+import { fanout } from './scenarios/fanout.scenario';
+import { handshake } from './scenarios/handshake.scenario';
+import { memory } from './scenarios/memory.scenario';
+import { targeted } from './scenarios/targeted.scenario';
+
+/** Every scenario, in the order they run. Adding one is adding a file and a line here. */
+const SCENARIOS: Scenario[] = [fanout, targeted, handshake, memory];
+
+function argument(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
+}
+
+async function main(): Promise<void> {
+  const smoke = process.argv.includes('--smoke');
+  const reps = Number(argument('reps') ?? (smoke ? 1 : 3));
+  const only = argument('scenario')?.split(',');
+  const kinds = (argument('kinds')?.split(',') as Kind[] | undefined) ?? [...KINDS];
+  const scenarios = SCENARIOS.filter(
+    (scenario) => only === undefined || only.includes(scenario.name),
+  );
+  const reports: ScenarioReport[] = [];
+  for (const scenario of scenarios) {
+    console.error(`running ${scenario.name}${smoke ? ' (smoke)' : ''}, ${reps} repetition(s)…`);
+    reports.push(...(await scenario.run({ smoke, reps, kinds, start: startPair })));
+  }
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const result = {
+    date: new Date().toISOString(),
+    machine,
+    command: process.argv.slice(2).join(' '),
+    smoke,
+    reps,
+    baseline: BASELINE,
+    reports,
+  };
+  console.log(renderTable(result.reports));
+  console.log(
+    `\n${result.date} — ${machine}; medians of ${reps} interleaved repetition(s) (min–max); ratios vs ${BASELINE} per repetition.`,
+  );
+  if (!smoke) {
+    const directory = join(__dirname, 'results');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(join(directory, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    console.log('smoke: every scenario ran and every delivery count matched.');
+  }
+}
+
+/** A markdown table: one row per scenario × metric × kind. */
+export function renderTable(reports: readonly ScenarioReport[]): string {
+  const lines = ['| scenario | metric | server | value | vs raw-best |', '|---|---|---|---|---|'];
+  for (const report of reports) {
+    const parameters = Object.entries(report.parameters)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    for (const row of report.measurements) {
+      const value = summarize(row.values, row.unit === 'msg/s' ? 0 : 3);
+      const ratio = row.ratios === undefined ? '' : summarize(row.ratios, 2).text + '×';
+      lines.push(
+        `| ${report.scenario} ${parameters} | ${row.metric} | ${row.kind} | ${value.text} ${row.unit} | ${ratio} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

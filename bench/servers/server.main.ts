@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { serveRpc } from '../lib/rpc';
+import { monotonicMs, reminder } from '../lib/payload';
+import type { BenchServer } from './bench-server.interface';
+import { startOursServer } from './ours.server';
+import { startRawWsServer } from './raw-ws.server';
+import { startSocketIoServer } from './socketio.server';
+
+/** Server implementations the harness can start, by name. */
+export const SERVER_KINDS = {
+  ours: startOursServer,
+  'raw-naive': () => startRawWsServer('naive'),
+  'raw-best': () => startRawWsServer('best'),
+  socketio: startSocketIoServer,
+} satisfies Record<string, () => Promise<BenchServer>>;
+
+export type ServerKind = keyof typeof SERVER_KINDS;
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  collect?.();
+  collect?.();
+}
+
+async function main(): Promise<void> {
+  const kind = process.argv[2] as ServerKind;
+  const server = await SERVER_KINDS[kind]();
+  serveRpc(
+    {
+      /** Cumulative CPU time of this process in µs. */
+      cpu: () => {
+        const usage = process.cpuUsage();
+        return usage.user + usage.system;
+      },
+      connections: () => server.connections(),
+      /** `rounds` broadcasts, one per event-loop turn so the writes can drain between them. */
+      broadcast: async ({ rounds }: { rounds: number }) => {
+        let reached = 0;
+        for (let i = 0; i < rounds; i++) {
+          reached += server.broadcast(reminder(monotonicMs()));
+          await nextTurn();
+        }
+        return reached;
+      },
+      /** `count` targeted pushes to users u0..u(users-1), paced at `perSecond`. */
+      target: async ({
+        count,
+        users,
+        perSecond,
+      }: {
+        count: number;
+        users: number;
+        perSecond: number;
+      }) => {
+        const started = monotonicMs();
+        let reached = 0;
+        for (let i = 0; i < count; i++) {
+          const due = started + (i * 1000) / perSecond;
+          // Pacing by batches per timer turn keeps the rate without a timer per message.
+          while (monotonicMs() < due) await new Promise((resolve) => setTimeout(resolve, 1));
+          reached += server.toUser(`u${i % users}`, reminder(monotonicMs()));
+        }
+        return reached;
+      },
+      memory: () => {
+        gc();
+        const usage = process.memoryUsage();
+        return { rss: usage.rss, heapUsed: usage.heapUsed };
+      },
+      close: () => server.close(),
+    },
+    { url: server.url },
+  );
+}
+
+void main();
