@@ -23,7 +23,8 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test/'],
       testRegex: '.*\\.e2e-spec\\.ts$',
-      testTimeout: 30000,
+      // testTimeout is global-only in jest 29; a setup file gives e2e suites their own.
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
     },
   ],
 };

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   BASELINE,
   KINDS,
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const reps = Number(argument('reps') ?? (smoke ? 1 : 3));
   const only = argument('scenario')?.split(',');
   const kinds = (argument('kinds')?.split(',') as Kind[] | undefined) ?? [...KINDS];
+  const profile = argument('profile');
+  if (profile !== undefined) process.env.BENCH_PROFILE_DIR = resolve(profile);
   const scenarios = SCENARIOS.filter(
     (scenario) => only === undefined || only.includes(scenario.name),
   );
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     machine,
-    command: process.argv.slice(2).join(' '),
+    command: ['npm run bench', ...process.argv.slice(2)].join(' '),
     smoke,
     reps,
     baseline: BASELINE,
@@ -50,12 +52,13 @@ async function main(): Promise<void> {
   console.log(
     `\n${result.date} — ${machine}; medians of ${reps} interleaved repetition(s) (min–max); ratios vs ${BASELINE} per repetition.`,
   );
-  if (!smoke) {
+  // Only a complete run replaces the published results; a narrowed one just prints.
+  if (smoke) {
+    console.log('smoke: every scenario ran and every delivery count matched.');
+  } else if (only === undefined && argument('kinds') === undefined) {
     const directory = join(__dirname, 'results');
     mkdirSync(directory, { recursive: true });
     writeFileSync(join(directory, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  } else {
-    console.log('smoke: every scenario ran and every delivery count matched.');
   }
 }
 

@@ -47,8 +47,14 @@ export interface Scenario {
   run(context: ScenarioContext): Promise<ScenarioReport[]>;
 }
 
+/**
+ * Starts a server and its load generator. With `BENCH_PROFILE_DIR` set (`npm run bench --
+ * --profile=dir`), the server writes a V8 CPU profile there when it stops.
+ */
 export async function startPair(kind: Kind): Promise<Pair> {
-  const server = RpcChild.start('servers/server.main.ts', [kind], 0);
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  const server = RpcChild.start('servers/server.main.ts', [kind], 0, profiling);
   const { url } = (await server.ready) as { url: string };
   const clients = RpcChild.start('load/clients.main.ts', [kind, url], 1);
   await clients.ready;

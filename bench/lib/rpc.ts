@@ -81,10 +81,16 @@ export class RpcChild {
    * Starts `entry` (a TypeScript file under bench/) with `args`, pinned to `cpu` when `taskset`
    * exists, with `--expose-gc` so memory can be read after a collection.
    */
-  static start(entry: string, args: string[], cpu: number | undefined, heapMb = 8192): RpcChild {
+  static start(
+    entry: string,
+    args: string[],
+    cpu: number | undefined,
+    extraNodeArgs: readonly string[] = [],
+  ): RpcChild {
     const nodeArgs = [
-      `--max-old-space-size=${heapMb}`,
+      '--max-old-space-size=8192',
       '--expose-gc',
+      ...extraNodeArgs,
       '-r',
       'ts-node/register/transpile-only',
       '-r',
@@ -112,12 +118,17 @@ export class RpcChild {
     });
   }
 
-  /** Stops the child and waits for it to exit. */
+  /**
+   * Stops the child and waits for it to exit: SIGTERM first, so a child started with
+   * `--cpu-prof` exits normally and writes its profile, then SIGKILL if it lingers.
+   */
   async stop(): Promise<void> {
     if (this.process.exitCode !== null || this.process.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
-    this.process.kill('SIGKILL');
+    this.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 5_000);
     await exited;
+    clearTimeout(timer);
   }
 }
 

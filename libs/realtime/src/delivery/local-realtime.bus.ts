@@ -3,6 +3,7 @@ import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import { ConnectionSender } from './connection.sender';
 import type { DeliveryTarget } from './delivery-target';
+import { PreparedFrame } from './prepared-frame';
 import type { RealtimeBus } from './realtime-bus.interface';
 
 /** Delivers to the connections of this process only. */
@@ -14,26 +15,27 @@ export class LocalRealtimeBus implements RealtimeBus {
   ) {}
 
   publish(target: DeliveryTarget, payload: Buffer): number {
+    const frame = new PreparedFrame(payload);
     switch (target.kind) {
       case 'user':
-        return this.sendToEach(this.registry.connectionsOf(target.userId), payload);
+        return this.sendToEach(this.registry.connectionsOf(target.userId), frame);
       case 'room':
-        return this.sendToEach(this.registry.membersOf(target.room), payload);
+        return this.sendToEach(this.registry.membersOf(target.room), frame);
       case 'all':
-        return this.sendToEach(this.registry.all(), payload);
+        return this.sendToEach(this.registry.all(), frame);
       case 'connection': {
         const connection = this.registry.get(target.connectionId);
-        return connection !== undefined && this.sender.send(connection, payload) ? 1 : 0;
+        return connection !== undefined && this.sender.sendPrepared(connection, frame) ? 1 : 0;
       }
     }
   }
 
-  private sendToEach(connections: Iterable<RealtimeConnection>, payload: Buffer): number {
+  private sendToEach(connections: Iterable<RealtimeConnection>, frame: PreparedFrame): number {
     let reached = 0;
     // Deleting the current element while iterating a Set or Map is safe, so a slow consumer
     // closed mid-loop does not disturb the others.
     for (const connection of connections) {
-      if (this.sender.send(connection, payload)) reached++;
+      if (this.sender.sendPrepared(connection, frame)) reached++;
     }
     return reached;
   }

@@ -34,7 +34,8 @@ export class RealtimeExceptionFilter implements WsExceptionFilter {
       return;
     }
     const client = host.switchToWs().getClient<WebSocket>();
-    if (client.readyState === client.OPEN) client.send(encodeError(error, undefined));
+    if (client.readyState === client.OPEN)
+      client.send(encodeError(error, undefined), { compress: false });
   }
 }
 

@@ -2,6 +2,7 @@ import type { MessageMappingProperties } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import type { GatewayEndpoint } from '../adapter/gateway-endpoint';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
+import { supportsDirectWrite } from '../delivery/ws-internals';
 
 const CONNECTION = Symbol('realtime:connection');
 
@@ -29,6 +30,10 @@ export class RealtimeConnection {
   violations = 0;
   /** When the connection opened (ms since the epoch). */
   readonly connectedAt = Date.now();
+  /** Pushed frames may be written straight to the TCP socket (see `ws-internals.ts`). */
+  readonly directWrite: boolean;
+  /** permessage-deflate was negotiated, so frames over the threshold go through ws to be compressed. */
+  readonly deflate: boolean;
 
   constructor(
     readonly id: string,
@@ -38,6 +43,9 @@ export class RealtimeConnection {
   ) {
     this.tokens = burst;
     this.refilledAt = performance.now();
+    this.directWrite = supportsDirectWrite(socket);
+    const extensions: unknown = socket.extensions;
+    this.deflate = typeof extensions === 'string' && extensions.includes('permessage-deflate');
     (socket as TaggedSocket)[CONNECTION] = this;
   }
 
