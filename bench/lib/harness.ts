@@ -70,6 +70,36 @@ export async function startPair(kind: Kind): Promise<Pair> {
   };
 }
 
+/**
+ * Starts one pair per kind, prepares each with `setup`, runs `body` with all of them up, and
+ * stops them all. Keeping every server up lets a scenario interleave its repetitions finely
+ * (each kind measured in turn, many times) instead of restarting between them, so a slow drift
+ * of this shared machine's speed lands on every kind alike.
+ */
+export async function withPairs(
+  context: ScenarioContext,
+  setup: (pair: Pair, kind: Kind) => Promise<void>,
+  body: (pairs: ReadonlyMap<Kind, Pair>) => Promise<void>,
+): Promise<void> {
+  const pairs = new Map<Kind, Pair>();
+  try {
+    for (const kind of context.kinds) {
+      const pair = await context.start(kind);
+      pairs.set(kind, pair);
+      await setup(pair, kind);
+    }
+    await body(pairs);
+  } finally {
+    for (const pair of pairs.values()) await pair.stop();
+  }
+}
+
+/** The kinds in the order repetition `rep` measures them: rotated, so none is always first. */
+export function rotation<T>(items: readonly T[], rep: number): T[] {
+  const shift = rep % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
 /** Records one value per repetition and fills in ratios against the baseline. */
 export class MeasurementTable {
   private readonly rows = new Map<string, Measurement>();

@@ -3,13 +3,13 @@ import { JwtService } from '@nestjs/jwt';
 import { connect as tcpConnect } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
-import { BENCH_SECRET, monotonicMs, PUSH_TYPE } from '../lib/payload';
+import { BENCH_KEY, monotonicMs, PUSH_TYPE } from '../lib/payload';
 import { serveRpc } from '../lib/rpc';
 
 /** Load generator: many client connections, counting and timing what they receive. */
 const [kind, url] = [process.argv[2], process.argv[3]];
 const isSocketIo = kind === 'socketio';
-const jwt = new JwtService({ secret: BENCH_SECRET });
+const jwt = new JwtService({ secret: BENCH_KEY });
 const tokens = new Map<string, string>();
 const open: (WebSocket | Socket)[] = [];
 let received = 0;
@@ -96,11 +96,14 @@ function handshakeOnce(port: number, path: string, token: string): Promise<void>
         }
         upgraded = true;
         buffered = buffered.slice(end + 4);
-        if (!isSocketIo) {
-          socket.destroy();
-          resolve();
-          return;
-        }
+      }
+      if (!isSocketIo) {
+        // Our server's handshake ends with its `connected` frame, as Socket.IO's ends with its
+        // CONNECT packet; a plain ws server sends nothing after the 101.
+        if (kind === 'ours' && !hasWholeFrame(buffered)) return;
+        socket.destroy();
+        resolve();
+        return;
       }
       // Socket.IO: after the engine.io open packet, connect to the namespace with the token and
       // wait for the server's CONNECT answer, which comes after its auth middleware.
@@ -113,6 +116,17 @@ function handshakeOnce(port: number, path: string, token: string): Promise<void>
       }
     });
   });
+}
+
+/** Whether `bytes` (latin1) starts with one complete unmasked server frame. */
+function hasWholeFrame(bytes: string): boolean {
+  if (bytes.length < 2) return false;
+  const length = bytes.charCodeAt(1) & 0x7f;
+  if (length < 126) return bytes.length >= 2 + length;
+  if (length === 126) {
+    return bytes.length >= 4 && bytes.length >= 4 + bytes.charCodeAt(2) * 256 + bytes.charCodeAt(3);
+  }
+  return false; // no greeting is anywhere near 64 KiB
 }
 
 /** A client-to-server text frame (clients must mask). */

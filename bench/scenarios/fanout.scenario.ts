@@ -1,4 +1,12 @@
-import { BASELINE, MeasurementTable, type Scenario, type ScenarioReport } from '../lib/harness';
+import {
+  BASELINE,
+  MeasurementTable,
+  rotation,
+  withPairs,
+  type Pair,
+  type Scenario,
+  type ScenarioReport,
+} from '../lib/harness';
 import { quantile } from '../lib/stats';
 
 /**
@@ -14,50 +22,46 @@ export const fanout: Scenario = {
     for (const connections of sizes) {
       const rounds = context.smoke ? 5 : Math.max(30, Math.round(300_000 / connections));
       const table = new MeasurementTable();
-      for (let rep = 0; rep < context.reps; rep++) {
-        for (const kind of context.kinds) {
-          const pair = await context.start(kind);
-          try {
-            await pair.clients.call('open', { count: connections, users: connections });
-            let expected = 0;
-            const push = async (count: number): Promise<void> => {
-              const reached = await pair.server.call<number>('broadcast', { rounds: count });
-              expected += count * connections;
-              if (reached !== count * connections)
-                throw new Error(`${kind}: reached ${reached} of ${count * connections}`);
-              await pair.clients.call('waitFor', { total: expected, timeoutMs: 120_000 });
-            };
-            await push(context.smoke ? 1 : 10); // warm-up
-            const cpuBefore = await pair.server.call<number>('cpu');
-            const started = performance.now();
-            await push(rounds);
-            const wallMs = performance.now() - started;
-            const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
-            table.add(
-              'server CPU per delivered message',
-              'µs',
-              kind,
-              cpuUs / (rounds * connections),
-            );
-            table.add(
-              'delivered messages per second',
-              'msg/s',
-              kind,
-              (rounds * connections * 1000) / wallMs,
-            );
+      const delivered = new Map<Pair, number>();
+      /** `count` broadcasts, checked: each reaches every socket and every client gets it. */
+      const push = async (pair: Pair, count: number): Promise<void> => {
+        const reached = await pair.server.call<number>('broadcast', { rounds: count });
+        if (reached !== count * connections)
+          throw new Error(`reached ${reached} of ${count * connections}`);
+        const total = (delivered.get(pair) ?? 0) + reached;
+        delivered.set(pair, total);
+        await pair.clients.call('waitFor', { total, timeoutMs: 120_000 });
+      };
+      await withPairs(
+        context,
+        async (pair) => {
+          await pair.clients.call('open', { count: connections, users: connections });
+          await push(pair, context.smoke ? 1 : 10); // warm-up
+        },
+        async (pairs) => {
+          for (let rep = 0; rep < context.reps; rep++) {
+            for (const kind of rotation(context.kinds, rep)) {
+              const pair = pairs.get(kind)!;
+              const cpuBefore = await pair.server.call<number>('cpu');
+              const started = performance.now();
+              await push(pair, rounds);
+              const wallMs = performance.now() - started;
+              const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
+              const messages = rounds * connections;
+              table.add('server CPU per delivered message', 'µs', kind, cpuUs / messages);
+              table.add('delivered messages per second', 'msg/s', kind, (messages * 1000) / wallMs);
 
-            await pair.clients.call('sample', { on: true });
-            for (let i = 0; i < 5; i++) await push(1);
-            const latencies = await pair.clients.call<number[]>('sample', { on: false });
-            if (latencies.length !== 5 * connections)
-              throw new Error(`${kind}: ${latencies.length} latency samples`);
-            table.add('broadcast reaches everyone p50', 'ms', kind, quantile(latencies, 0.5));
-            table.add('broadcast reaches everyone p99', 'ms', kind, quantile(latencies, 0.99));
-          } finally {
-            await pair.stop();
+              await pair.clients.call('sample', { on: true });
+              for (let i = 0; i < 5; i++) await push(pair, 1);
+              const latencies = await pair.clients.call<number[]>('sample', { on: false });
+              if (latencies.length !== 5 * connections)
+                throw new Error(`${kind}: ${latencies.length} latency samples`);
+              table.add('broadcast reaches everyone p50', 'ms', kind, quantile(latencies, 0.5));
+              table.add('broadcast reaches everyone p99', 'ms', kind, quantile(latencies, 0.99));
+            }
           }
-        }
-      }
+        },
+      );
       reports.push({
         scenario: 'fanout',
         parameters: { connections, rounds },

@@ -1,4 +1,4 @@
-import { BASELINE, MeasurementTable, type Scenario } from '../lib/harness';
+import { BASELINE, MeasurementTable, rotation, withPairs, type Scenario } from '../lib/harness';
 import { quantile } from '../lib/stats';
 
 /**
@@ -10,31 +10,38 @@ export const targeted: Scenario = {
   async run(context) {
     const users = context.smoke ? 20 : 5000;
     const perSecond = context.smoke ? 1000 : 10_000;
-    const count = context.smoke ? 200 : 50_000;
+    const count = context.smoke ? 200 : 30_000;
     const table = new MeasurementTable();
-    for (let rep = 0; rep < context.reps; rep++) {
-      for (const kind of context.kinds) {
-        const pair = await context.start(kind);
-        try {
-          await pair.clients.call('open', { count: users, users });
-          await pair.clients.call('sample', { on: true });
-          const cpuBefore = await pair.server.call<number>('cpu');
-          const reached = await pair.server.call<number>('target', { count, users, perSecond });
-          await pair.clients.call('waitFor', { total: count, timeoutMs: 120_000 });
-          const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
-          const latencies = await pair.clients.call<number[]>('sample', { on: false });
-          if (reached !== count || latencies.length !== count) {
-            throw new Error(
-              `${kind}: reached ${reached}, received ${latencies.length} of ${count}`,
-            );
+    await withPairs(
+      context,
+      async (pair) => {
+        await pair.clients.call('open', { count: users, users });
+      },
+      async (pairs) => {
+        for (let rep = 0; rep < context.reps; rep++) {
+          for (const kind of rotation(context.kinds, rep)) {
+            const pair = pairs.get(kind)!;
+            const receivedBefore = await pair.clients.call<number>('received');
+            await pair.clients.call('sample', { on: true });
+            const cpuBefore = await pair.server.call<number>('cpu');
+            const reached = await pair.server.call<number>('target', { count, users, perSecond });
+            await pair.clients.call('waitFor', {
+              total: receivedBefore + count,
+              timeoutMs: 120_000,
+            });
+            const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
+            const latencies = await pair.clients.call<number[]>('sample', { on: false });
+            if (reached !== count || latencies.length !== count) {
+              throw new Error(
+                `${kind}: reached ${reached}, received ${latencies.length} of ${count}`,
+              );
+            }
+            table.add('server CPU per targeted message', 'µs', kind, cpuUs / count);
+            table.add(`latency p99 at ${perSecond} msg/s`, 'ms', kind, quantile(latencies, 0.99));
           }
-          table.add('server CPU per targeted message', 'µs', kind, cpuUs / count);
-          table.add(`latency p99 at ${perSecond} msg/s`, 'ms', kind, quantile(latencies, 0.99));
-        } finally {
-          await pair.stop();
         }
-      }
-    }
+      },
+    );
     return [
       {
         scenario: 'targeted',

@@ -18,7 +18,7 @@ import {
   RealtimeWsAdapter,
   readHandshakeCredential,
 } from '@app/realtime';
-import { BENCH_SECRET, PUSH_TYPE } from '../lib/payload';
+import { BENCH_KEY, PUSH_TYPE } from '../lib/payload';
 import type { BenchServer } from './bench-server.interface';
 
 /** The guard a user would write: a bearer JWT verified with @nestjs/jwt, HS256 only. */
@@ -45,7 +45,7 @@ class BenchGateway {}
 
 @Module({
   imports: [
-    JwtModule.register({ secret: BENCH_SECRET }),
+    JwtModule.register({ secret: BENCH_KEY }),
     RealtimeModule.forRoot({
       maxConnectionsPerUser: 1_000_000,
       maxBufferedBytes: 64 * 1024 * 1024,

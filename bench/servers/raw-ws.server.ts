@@ -2,7 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { BENCH_SECRET, PUSH_TYPE } from '../lib/payload';
+import { BENCH_KEY, PUSH_TYPE } from '../lib/payload';
 import type { BenchServer } from './bench-server.interface';
 
 /** ws's frame builder; public at runtime (`WebSocket.Sender`), missing from its typings. */
@@ -22,7 +22,7 @@ type WithSocket = WebSocket & { _socket: import('node:net').Socket };
  * and payload in one buffer), write the same bytes to every socket with one write each.
  */
 export async function startRawWsServer(mode: 'naive' | 'best'): Promise<BenchServer> {
-  const jwt = new JwtService({ secret: BENCH_SECRET });
+  const jwt = new JwtService({ secret: BENCH_KEY });
   const byUser = new Map<string, Set<WebSocket>>();
   const http = createServer();
   const wss = new WebSocketServer({

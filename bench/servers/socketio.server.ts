@@ -7,7 +7,7 @@ import { Server } from 'socket.io';
 interface SocketData {
   userId: string;
 }
-import { BENCH_SECRET, PUSH_TYPE } from '../lib/payload';
+import { BENCH_KEY, PUSH_TYPE } from '../lib/payload';
 import type { BenchServer } from './bench-server.interface';
 
 /**
@@ -15,7 +15,7 @@ import type { BenchServer } from './bench-server.interface';
  * checked in a connection middleware, one room per user for targeted pushes.
  */
 export async function startSocketIoServer(): Promise<BenchServer> {
-  const jwt = new JwtService({ secret: BENCH_SECRET });
+  const jwt = new JwtService({ secret: BENCH_KEY });
   const http = createServer();
   const io = new Server(http, {
     transports: ['websocket'],

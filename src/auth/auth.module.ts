@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfigModule } from '../config/app-config.module';
 import { AppConfigService } from '../config/app-config.service';
@@ -23,7 +24,9 @@ import { RolesGuard } from './roles.guard';
       imports: [AppConfigModule],
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => ({
-        secret: config.jwtSecret,
+        // A KeyObject, not the string: given a string, jsonwebtoken tries to parse it as a PEM
+        // public key on every sign and verify first, about 0.5 ms of CPU each on Node 20.
+        secret: createSecretKey(Buffer.from(config.jwtSecret)),
         signOptions: { algorithm: JWT_ALGORITHM, expiresIn: config.jwtExpiresInSeconds },
         verifyOptions: { algorithms: [JWT_ALGORITHM] },
       }),

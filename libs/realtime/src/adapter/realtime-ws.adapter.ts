@@ -16,10 +16,11 @@ import { HandshakeAuthenticator, type HandshakeGuardChain } from '../auth/handsh
 import { HandshakeRejection } from '../auth/handshake-rejection';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
 import { ConnectionSender } from '../delivery/connection.sender';
+import { PreparedFrame } from '../delivery/prepared-frame';
 import { RealtimeLifecycle } from '../lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from '../messaging/message.dispatcher';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
-import { encodeFrame } from '../protocol/frame.codec';
+import { encodeFrameBytes } from '../protocol/frame.codec';
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import type { ConnectedFrameData } from '../protocol/frame.interface';
 import {
@@ -249,7 +250,10 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       userId: connection.userId,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
     };
-    sender.send(connection, encodeFrame({ type: 'connected', data: connected }));
+    sender.sendPrepared(
+      connection,
+      new PreparedFrame(encodeFrameBytes({ type: 'connected', data: connected })),
+    );
     expiry.track(connection);
     try {
       endpoint.onConnection?.(socket, request);

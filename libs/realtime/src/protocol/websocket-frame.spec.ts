@@ -1,5 +1,11 @@
-import { Receiver } from 'ws';
+import type { Writable } from 'node:stream';
+import * as ws from 'ws';
 import { encodeTextFrame } from './websocket-frame';
+
+/** ws's frame parser: exported at runtime, missing from its typings. */
+const { Receiver } = ws as unknown as {
+  Receiver: new (options: { isServer: boolean }) => Writable;
+};
 
 /** Decodes frames with ws's own client-side parser, the one real clients run. */
 function decode(frame: Buffer): Promise<string> {
