@@ -3,8 +3,10 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   BASELINE,
+  judge,
   KINDS,
   startPair,
+  type TargetResult,
   type Kind,
   type Scenario,
   type ScenarioReport,
@@ -47,8 +49,11 @@ async function main(): Promise<void> {
     reps,
     baseline: BASELINE,
     reports,
+    targets: reports.flatMap(judge),
   };
   console.log(renderTable(result.reports));
+  // Tiny smoke sizes say nothing about cost; their ratios would only mislead.
+  if (!smoke) console.log(`\n${renderTargets(result.targets)}`);
   console.log(
     `\n${result.date} — ${machine}; medians of ${reps} interleaved repetition(s) (min–max); ratios vs ${BASELINE} per repetition.`,
   );
@@ -76,6 +81,24 @@ export function renderTable(reports: readonly ScenarioReport[]): string {
         `| ${report.scenario} ${parameters} | ${row.metric} | ${row.kind} | ${value.text} ${row.unit} | ${ratio} |`,
       );
     }
+  }
+  return lines.join('\n');
+}
+
+/** A markdown table of the targets: ours ÷ the other server, median (min–max) over repetitions. */
+export function renderTargets(targets: readonly TargetResult[]): string {
+  const lines = [
+    '| scenario | metric | ours ÷ | measured | target | met |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const target of targets) {
+    const parameters = Object.entries(target.parameters)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    lines.push(
+      `| ${target.scenario} ${parameters} | ${target.metric} | ${target.against} | ` +
+        `${summarize(target.ratios, 2).text}× | ≤ ${target.atMost}× | ${target.met ? 'yes' : 'no'} |`,
+    );
   }
   return lines.join('\n');
 }

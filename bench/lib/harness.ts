@@ -1,4 +1,5 @@
 import { RpcChild } from './rpc';
+import { median } from './stats';
 
 /** Kinds of server in every scenario; `raw-best` is the baseline ratios are taken against. */
 export const KINDS = ['ours', 'raw-best', 'raw-naive', 'socketio'] as const;
@@ -34,11 +35,52 @@ export interface Measurement {
   ratios?: number[];
 }
 
+/** A goal from the benchmark's issue: `ours` ÷ `against` on `metric` at most `atMost`. */
+export interface Target {
+  metric: string;
+  against: Kind;
+  atMost: number;
+}
+
 /** What a scenario reports. */
 export interface ScenarioReport {
   scenario: string;
   parameters: Record<string, unknown>;
   measurements: Measurement[];
+  /** The ratios this scenario is judged by. */
+  targets?: Target[];
+}
+
+/** A target with what this run measured: the per-repetition ratios and their median. */
+export interface TargetResult extends Target {
+  scenario: string;
+  parameters: Record<string, unknown>;
+  ratios: number[];
+  median: number;
+  met: boolean;
+}
+
+/** Ratios within each repetition of `ours` to each target's `against`, and whether it is met. */
+export function judge(report: ScenarioReport): TargetResult[] {
+  const results: TargetResult[] = [];
+  for (const target of report.targets ?? []) {
+    const row = (kind: Kind) =>
+      report.measurements.find((m) => m.metric === target.metric && m.kind === kind);
+    const ours = row('ours');
+    const against = row(target.against);
+    if (ours === undefined || against === undefined) continue;
+    const ratios = ours.values.map((value, rep) => value / against.values[rep]);
+    const middle = median(ratios);
+    results.push({
+      ...target,
+      scenario: report.scenario,
+      parameters: report.parameters,
+      ratios,
+      median: middle,
+      met: middle <= target.atMost,
+    });
+  }
+  return results;
 }
 
 /** A benchmark scenario: one small file under bench/scenarios. */

@@ -9,6 +9,8 @@ import {
 } from '../lib/harness';
 import { quantile } from '../lib/stats';
 
+const CPU_METRIC = 'server CPU per delivered message';
+
 /**
  * Fan-out: one push to every connected client. Server CPU µs per delivered message (the
  * target metric), delivered messages/s, and on an otherwise idle server the time for one
@@ -48,7 +50,7 @@ export const fanout: Scenario = {
               const wallMs = performance.now() - started;
               const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
               const messages = rounds * connections;
-              table.add('server CPU per delivered message', 'µs', kind, cpuUs / messages);
+              table.add(CPU_METRIC, 'µs', kind, cpuUs / messages);
               table.add('delivered messages per second', 'msg/s', kind, (messages * 1000) / wallMs);
 
               await pair.clients.call('sample', { on: true });
@@ -66,6 +68,10 @@ export const fanout: Scenario = {
         scenario: 'fanout',
         parameters: { connections, rounds },
         measurements: table.finish(BASELINE),
+        targets: [
+          { metric: CPU_METRIC, against: 'raw-best', atMost: 1.05 },
+          { metric: CPU_METRIC, against: 'socketio', atMost: 0.6 },
+        ],
       });
     }
     return reports;

@@ -43,6 +43,26 @@ async function main(): Promise<void> {
         }
         return reached;
       },
+      /**
+       * `count` targeted pushes to users u0..u(users-1) as fast as the server can, `batch` per
+       * event-loop turn so the writes can drain between batches.
+       */
+      targetBurst: async ({
+        count,
+        users,
+        batch,
+      }: {
+        count: number;
+        users: number;
+        batch: number;
+      }) => {
+        let reached = 0;
+        for (let i = 0; i < count; i++) {
+          reached += server.toUser(`u${i % users}`, reminder(monotonicMs()));
+          if (i % batch === batch - 1) await nextTurn();
+        }
+        return reached;
+      },
       /** `count` targeted pushes to users u0..u(users-1), paced at `perSecond`. */
       target: async ({
         count,
