@@ -58,6 +58,7 @@ export { RealtimeConnection } from './registry/realtime-connection';
 
 export { RealtimePublisher, type PushOptions } from './delivery/realtime.publisher';
 export type { RealtimeBus } from './delivery/realtime-bus.interface';
+export { PreparedFrame } from './delivery/prepared-frame';
 export type { DeliveryTarget } from './delivery/delivery-target';
 
 export {

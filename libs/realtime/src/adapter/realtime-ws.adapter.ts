@@ -20,7 +20,7 @@ import { PreparedFrame } from '../delivery/prepared-frame';
 import { RealtimeLifecycle } from '../lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from '../messaging/message.dispatcher';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
-import { encodeFrameBytes } from '../protocol/frame.codec';
+import { encodeFrame } from '../protocol/frame.codec';
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import type { ConnectedFrameData } from '../protocol/frame.interface';
 import {
@@ -252,7 +252,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     };
     sender.sendPrepared(
       connection,
-      new PreparedFrame(encodeFrameBytes({ type: 'connected', data: connected })),
+      PreparedFrame.fromJson(encodeFrame({ type: 'connected', data: connected })),
     );
     expiry.track(connection);
     try {

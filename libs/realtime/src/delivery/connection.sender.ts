@@ -6,7 +6,7 @@ import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-cod
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import type { PreparedFrame } from './prepared-frame';
-import { isSenderIdle, writeFrameDirectly } from './ws-internals';
+import { idleTcpSocket } from './ws-internals';
 
 /** Send options, hoisted so a send allocates no options object of ours. */
 const PLAIN = { binary: false, compress: false } as const;
@@ -55,18 +55,27 @@ export class ConnectionSender {
    * @returns whether the frame was written to the socket.
    */
   sendPrepared(connection: RealtimeConnection, frame: PreparedFrame): boolean {
-    if (!this.admits(connection)) return false;
     const socket = connection.socket;
     const length = frame.payload.length;
+    // The fast path touches as few objects per socket as it can: with thousands of sockets, each
+    // object read is a likely cache miss, and that is most of what a fan-out costs in JS.
     if (
       connection.directWrite &&
       (!connection.deflate || length < this.compressFrom) &&
-      isSenderIdle(socket)
+      socket.readyState === WebSocket.OPEN
     ) {
-      writeFrameDirectly(socket, frame.wireBytes);
-    } else {
-      socket.send(frame.payload, this.optionsFor(connection, length));
+      const tcp = idleTcpSocket(socket);
+      if (tcp !== undefined) {
+        if (tcp.writableLength > this.maxBufferedBytes) {
+          this.dropSlowConsumer(connection);
+          return false;
+        }
+        tcp.write(frame.wireBytes);
+        return true;
+      }
     }
+    if (!this.admits(connection)) return false;
+    socket.send(frame.payload, this.optionsFor(connection, length));
     return true;
   }
 
@@ -75,11 +84,15 @@ export class ConnectionSender {
     const socket = connection.socket;
     if (socket.readyState !== WebSocket.OPEN) return false;
     if (socket.bufferedAmount > this.maxBufferedBytes) {
-      this.registry.remove(connection);
-      socket.close(RealtimeCloseCode.SLOW_CONSUMER, RealtimeCloseReason.SLOW_CONSUMER);
+      this.dropSlowConsumer(connection);
       return false;
     }
     return true;
+  }
+
+  private dropSlowConsumer(connection: RealtimeConnection): void {
+    this.registry.remove(connection);
+    connection.socket.close(RealtimeCloseCode.SLOW_CONSUMER, RealtimeCloseReason.SLOW_CONSUMER);
   }
 
   private optionsFor(

@@ -3,7 +3,7 @@ import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import { ConnectionSender } from './connection.sender';
 import type { DeliveryTarget } from './delivery-target';
-import { PreparedFrame } from './prepared-frame';
+import type { PreparedFrame } from './prepared-frame';
 import type { RealtimeBus } from './realtime-bus.interface';
 
 /** Delivers to the connections of this process only. */
@@ -14,8 +14,7 @@ export class LocalRealtimeBus implements RealtimeBus {
     private readonly sender: ConnectionSender,
   ) {}
 
-  publish(target: DeliveryTarget, payload: Buffer): number {
-    const frame = new PreparedFrame(payload);
+  publish(target: DeliveryTarget, frame: PreparedFrame): number {
     switch (target.kind) {
       case 'user':
         return this.sendToEach(this.registry.connectionsOf(target.userId), frame);

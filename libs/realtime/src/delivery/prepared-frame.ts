@@ -1,14 +1,28 @@
-import { encodeTextFrame } from '../protocol/websocket-frame';
+import { encodeTextFrame, encodeTextFrameFromString } from '../protocol/websocket-frame';
 
 /**
- * One pushed message as every recipient gets it: the JSON payload, serialized once, and the
- * complete WebSocket frame around it, built on first use and then shared by every socket the
- * fan-out writes to directly.
+ * One pushed message as every recipient gets it, encoded once per publish: the JSON payload and
+ * the complete WebSocket frame around it, shared by every socket the fan-out writes to directly.
+ * A cluster bus carries {@link payload} to other instances, which rebuild it with
+ * {@link PreparedFrame.fromPayload}.
  */
 export class PreparedFrame {
-  private wire: Buffer | undefined = undefined;
+  private constructor(
+    /** The encoded JSON frame `{"type", …}`. */
+    readonly payload: Buffer,
+    private wire: Buffer | undefined,
+  ) {}
 
-  constructor(readonly payload: Buffer) {}
+  /** From a serialized frame: the header and the JSON encoded into one buffer at once. */
+  static fromJson(json: string): PreparedFrame {
+    const { frame, payload } = encodeTextFrameFromString(json);
+    return new PreparedFrame(payload, frame);
+  }
+
+  /** From the payload bytes; the wire frame is built on first use. */
+  static fromPayload(payload: Buffer): PreparedFrame {
+    return new PreparedFrame(payload, undefined);
+  }
 
   /** Header and payload as they go on the wire (unmasked, uncompressed, one text frame). */
   get wireBytes(): Buffer {

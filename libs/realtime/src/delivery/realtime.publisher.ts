@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REALTIME_BUS } from '../realtime.constants';
-import { encodeFrameBytes } from '../protocol/frame.codec';
+import { encodeFrame } from '../protocol/frame.codec';
+import { PreparedFrame } from './prepared-frame';
 import type { RealtimeBus } from './realtime-bus.interface';
 
 /** Extra fields of a pushed frame, for durable messages. */
@@ -41,7 +42,7 @@ export class RealtimePublisher {
   }
 }
 
-function encode(type: string, data: unknown, options: PushOptions | undefined): Buffer {
-  if (options === undefined) return encodeFrameBytes({ type, data });
-  return encodeFrameBytes({ type, seq: options.seq, id: options.id, data });
+function encode(type: string, data: unknown, options: PushOptions | undefined): PreparedFrame {
+  if (options === undefined) return PreparedFrame.fromJson(encodeFrame({ type, data }));
+  return PreparedFrame.fromJson(encodeFrame({ type, seq: options.seq, id: options.id, data }));
 }

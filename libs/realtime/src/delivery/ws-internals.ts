@@ -11,15 +11,15 @@ const SENDER_IDLE = 0;
  * to `socket.send()` when they are not what this code expects.
  */
 interface WsInternals {
-  _socket?: Socket | null;
-  _sender?: { _state?: unknown; _queue?: unknown } | null;
+  _socket: Socket;
+  _sender: { _state: number; _queue: unknown[] };
 }
 
-/** Whether `socket` exposes the internals {@link writeFrameDirectly} relies on. */
+/** Whether `socket` exposes the internals {@link idleTcpSocket} relies on. */
 export function supportsDirectWrite(socket: WebSocket): boolean {
-  const internals = socket as unknown as WsInternals;
-  const tcp = internals._socket;
-  const sender = internals._sender;
+  const internals = socket as unknown as Partial<WsInternals>;
+  const tcp = internals._socket as Partial<Socket> | null | undefined;
+  const sender = internals._sender as Partial<WsInternals['_sender']> | null | undefined;
   return (
     typeof tcp?.write === 'function' &&
     typeof sender?._state === 'number' &&
@@ -28,21 +28,12 @@ export function supportsDirectWrite(socket: WebSocket): boolean {
 }
 
 /**
- * Whether a frame written to the TCP socket now would leave in order: ws is not compressing or
- * reading a blob for an earlier message, and has nothing queued behind one.
+ * The TCP socket under `socket` when a frame written to it now leaves in order: ws is not
+ * compressing or reading a blob for an earlier message. ws drains its queue synchronously as
+ * soon as it is idle again, so an idle sender has nothing queued either, and the socket's
+ * `bufferedAmount` is then just the TCP socket's `writableLength`.
  */
-export function isSenderIdle(socket: WebSocket): boolean {
-  const sender = (socket as unknown as Required<WsInternals>)._sender as {
-    _state: number;
-    _queue: unknown[];
-  };
-  return sender._state === SENDER_IDLE && sender._queue.length === 0;
-}
-
-/**
- * Writes a complete frame to the TCP socket under `socket`. It counts in `socket.bufferedAmount`
- * like any frame ws writes itself, so the slow-consumer check still sees it.
- */
-export function writeFrameDirectly(socket: WebSocket, frame: Buffer): void {
-  (socket as unknown as { _socket: Socket })._socket.write(frame);
+export function idleTcpSocket(socket: WebSocket): Socket | undefined {
+  const internals = socket as unknown as WsInternals;
+  return internals._sender._state === SENDER_IDLE ? internals._socket : undefined;
 }

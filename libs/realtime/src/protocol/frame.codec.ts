@@ -8,11 +8,6 @@ export function encodeFrame(frame: OutboundFrame): string {
   return JSON.stringify(frame);
 }
 
-/** Serializes a frame once into the bytes every recipient gets. */
-export function encodeFrameBytes(frame: OutboundFrame): Buffer {
-  return Buffer.from(JSON.stringify(frame));
-}
-
 /** Serializes an `error` frame. */
 export function encodeError(error: ErrorFrameData, replyTo: string | undefined): string {
   const frame: OutboundFrame<ErrorFrameData> = { type: 'error', data: error };

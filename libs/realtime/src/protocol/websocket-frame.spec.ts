@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import * as ws from 'ws';
-import { encodeTextFrame } from './websocket-frame';
+import { encodeTextFrame, encodeTextFrameFromString } from './websocket-frame';
 
 /** ws's frame parser: exported at runtime, missing from its typings. */
 const { Receiver } = ws as unknown as {
@@ -30,4 +30,18 @@ describe('encodeTextFrame', () => {
       await expect(decode(frame)).resolves.toBe(text);
     },
   );
+});
+
+describe('encodeTextFrameFromString', () => {
+  it.each([
+    ['ascii', '{"type":"a"}'],
+    ['multi-byte', `{"type":"é","data":"${'ü€😀'.repeat(40)}"}`],
+    ['16-bit length in bytes, not characters', '€'.repeat(50)],
+    ['64-bit length', 'x'.repeat(70_000)],
+  ])('encodes %s text in place behind the header', async (_name, text) => {
+    const { frame, payload } = encodeTextFrameFromString(text);
+    expect(payload.equals(Buffer.from(text))).toBe(true);
+    expect(frame.equals(encodeTextFrame(Buffer.from(text)))).toBe(true);
+    await expect(decode(frame)).resolves.toBe(text);
+  });
 });

@@ -1,15 +1,13 @@
 /** FIN bit set, opcode 1: one complete text message in a single frame. */
 const FIN_TEXT = 0x81;
 
-/**
- * Builds the complete unmasked server-to-client WebSocket frame (RFC 6455 §5.2) carrying
- * `payload` as one text message, header and payload in one buffer, so that a fan-out builds it
- * once and writes the very same bytes to every socket with one write each.
- */
-export function encodeTextFrame(payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
+/** Bytes of the unmasked frame header for a payload of `length` bytes (RFC 6455 §5.2). */
+export function textFrameHeaderLength(length: number): number {
+  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+}
+
+/** Writes the header of an unmasked, final text frame carrying `length` bytes at `frame[0]`. */
+export function writeTextFrameHeader(frame: Buffer, length: number): void {
   frame[0] = FIN_TEXT;
   if (length < 126) {
     frame[1] = length;
@@ -22,6 +20,30 @@ export function encodeTextFrame(payload: Buffer): Buffer {
     frame.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     frame.writeUInt32BE(length >>> 0, 6);
   }
+}
+
+/**
+ * Builds the complete unmasked server-to-client WebSocket frame carrying `payload` as one text
+ * message, header and payload in one buffer, so that a fan-out builds it once and writes the
+ * very same bytes to every socket with one write each.
+ */
+export function encodeTextFrame(payload: Buffer): Buffer {
+  const headerLength = textFrameHeaderLength(payload.length);
+  const frame = Buffer.allocUnsafe(headerLength + payload.length);
+  writeTextFrameHeader(frame, payload.length);
   payload.copy(frame, headerLength);
   return frame;
+}
+
+/**
+ * Builds the frame for a JSON text directly: one allocation, the text encoded once into place
+ * behind the header. Returns the frame and its payload (a view into it).
+ */
+export function encodeTextFrameFromString(text: string): { frame: Buffer; payload: Buffer } {
+  const length = Buffer.byteLength(text);
+  const headerLength = textFrameHeaderLength(length);
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  writeTextFrameHeader(frame, length);
+  frame.write(text, headerLength);
+  return { frame, payload: frame.subarray(headerLength) };
 }
