@@ -142,6 +142,45 @@ export function rotation<T>(items: readonly T[], rep: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
+/** Server CPU and wall time of one measured piece of work. */
+export interface Cost {
+  cpuUs: number;
+  wallMs: number;
+}
+
+/**
+ * Measures one repetition in `slices` pieces per kind, run round-robin (A B C D, B C D A, …),
+ * and sums each kind's pieces. A burst of noise from this shared machine's neighbours then
+ * lands on every kind alike instead of on whichever kind happened to be running.
+ */
+export async function measureSliced(
+  kinds: readonly Kind[],
+  rep: number,
+  slices: number,
+  piece: (kind: Kind) => Promise<Cost>,
+): Promise<Map<Kind, Cost>> {
+  const totals = new Map<Kind, Cost>(kinds.map((kind) => [kind, { cpuUs: 0, wallMs: 0 }]));
+  for (let slice = 0; slice < slices; slice++) {
+    for (const kind of rotation(kinds, rep + slice)) {
+      const cost = await piece(kind);
+      const total = totals.get(kind)!;
+      total.cpuUs += cost.cpuUs;
+      total.wallMs += cost.wallMs;
+    }
+  }
+  return totals;
+}
+
+/** Runs `work` and returns it with the server's CPU and the wall time it took. */
+export async function costOf<T>(pair: Pair, work: () => Promise<T>): Promise<Cost & { result: T }> {
+  const cpuBefore = await pair.server.call<number>('cpu');
+  const started = performance.now();
+  const result = await work();
+  const wallMs = performance.now() - started;
+  const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
+  return { cpuUs, wallMs, result };
+}
+
 /** Records one value per repetition and fills in ratios against the baseline. */
 export class MeasurementTable {
   private readonly rows = new Map<string, Measurement>();

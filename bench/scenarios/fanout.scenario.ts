@@ -1,5 +1,7 @@
 import {
   BASELINE,
+  costOf,
+  measureSliced,
   MeasurementTable,
   rotation,
   withPairs,
@@ -22,7 +24,8 @@ export const fanout: Scenario = {
     const sizes = context.smoke ? [20] : [1000, 10000];
     const reports: ScenarioReport[] = [];
     for (const connections of sizes) {
-      const rounds = context.smoke ? 5 : Math.max(30, Math.round(300_000 / connections));
+      const slices = context.smoke ? 1 : 4;
+      const rounds = context.smoke ? 5 : Math.max(40, Math.round(400_000 / connections));
       const table = new MeasurementTable();
       const delivered = new Map<Pair, number>();
       /** `count` broadcasts, checked: each reaches every socket and every client gets it. */
@@ -42,17 +45,21 @@ export const fanout: Scenario = {
         },
         async (pairs) => {
           for (let rep = 0; rep < context.reps; rep++) {
+            const costs = await measureSliced(context.kinds, rep, slices, (kind) =>
+              costOf(pairs.get(kind)!, () => push(pairs.get(kind)!, rounds / slices)),
+            );
+            for (const [kind, cost] of costs) {
+              const messages = rounds * connections;
+              table.add(CPU_METRIC, 'µs', kind, cost.cpuUs / messages);
+              table.add(
+                'delivered messages per second',
+                'msg/s',
+                kind,
+                (messages * 1000) / cost.wallMs,
+              );
+            }
             for (const kind of rotation(context.kinds, rep)) {
               const pair = pairs.get(kind)!;
-              const cpuBefore = await pair.server.call<number>('cpu');
-              const started = performance.now();
-              await push(pair, rounds);
-              const wallMs = performance.now() - started;
-              const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
-              const messages = rounds * connections;
-              table.add(CPU_METRIC, 'µs', kind, cpuUs / messages);
-              table.add('delivered messages per second', 'msg/s', kind, (messages * 1000) / wallMs);
-
               await pair.clients.call('sample', { on: true });
               for (let i = 0; i < 5; i++) await push(pair, 1);
               const latencies = await pair.clients.call<number[]>('sample', { on: false });

@@ -1,4 +1,11 @@
-import { BASELINE, MeasurementTable, rotation, withPairs, type Scenario } from '../lib/harness';
+import {
+  BASELINE,
+  costOf,
+  measureSliced,
+  MeasurementTable,
+  withPairs,
+  type Scenario,
+} from '../lib/harness';
 
 const CPU_METRIC = 'server CPU per handshake';
 
@@ -9,7 +16,8 @@ const CPU_METRIC = 'server CPU per handshake';
 export const handshake: Scenario = {
   name: 'handshake',
   async run(context) {
-    const count = context.smoke ? 20 : 5000;
+    const slices = context.smoke ? 1 : 4;
+    const count = context.smoke ? 20 : 10_000;
     const concurrency = context.smoke ? 4 : 32;
     const table = new MeasurementTable();
     const targetOf = (url: string) => {
@@ -27,16 +35,14 @@ export const handshake: Scenario = {
       },
       async (pairs) => {
         for (let rep = 0; rep < context.reps; rep++) {
-          for (const kind of rotation(context.kinds, rep)) {
+          const costs = await measureSliced(context.kinds, rep, slices, (kind) => {
             const pair = pairs.get(kind)!;
-            const cpuBefore = await pair.server.call<number>('cpu');
-            const wallMs = await pair.clients.call<number>('handshakes', {
-              ...targetOf(pair.url),
-              count,
-            });
-            const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
-            table.add(CPU_METRIC, 'µs', kind, cpuUs / count);
-            table.add('handshakes per second', 'conn/s', kind, (count * 1000) / wallMs);
+            const piece = { ...targetOf(pair.url), count: count / slices };
+            return costOf(pair, () => pair.clients.call('handshakes', piece));
+          });
+          for (const [kind, cost] of costs) {
+            table.add(CPU_METRIC, 'µs', kind, cost.cpuUs / count);
+            table.add('handshakes per second', 'conn/s', kind, (count * 1000) / cost.wallMs);
           }
         }
       },

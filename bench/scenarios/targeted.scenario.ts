@@ -1,5 +1,7 @@
 import {
   BASELINE,
+  costOf,
+  measureSliced,
   MeasurementTable,
   rotation,
   withPairs,
@@ -20,47 +22,46 @@ export const targeted: Scenario = {
   name: 'targeted',
   async run(context) {
     const users = context.smoke ? 20 : 5000;
-    const burst = context.smoke ? 200 : 100_000;
+    const slices = context.smoke ? 1 : 4;
+    const burst = context.smoke ? 200 : 200_000;
     const perSecond = context.smoke ? 1000 : 10_000;
     const paced = context.smoke ? 200 : 20_000;
     const table = new MeasurementTable();
     const delivered = new Map<Pair, number>();
 
     /** Runs `method` on the server and waits until every push it reports has arrived. */
-    const measure = async (pair: Pair, method: string, params: object, count: number) => {
-      const cpuBefore = await pair.server.call<number>('cpu');
-      const started = performance.now();
+    const run = async (pair: Pair, method: string, params: object, count: number) => {
       const reached = await pair.server.call<number>(method, params);
+      if (reached !== count) throw new Error(`${method}: reached ${reached} of ${count}`);
       const total = (delivered.get(pair) ?? 0) + reached;
       delivered.set(pair, total);
       await pair.clients.call('waitFor', { total, timeoutMs: 120_000 });
-      const wallMs = performance.now() - started;
-      const cpuUs = (await pair.server.call<number>('cpu')) - cpuBefore;
-      if (reached !== count) throw new Error(`${method}: reached ${reached} of ${count}`);
-      return { cpuPerMessage: cpuUs / count, perSecond: (count * 1000) / wallMs };
     };
+    const burstOf = (count: number) => ({ count, users, batch: 500 });
 
     await withPairs(
       context,
       async (pair) => {
         await pair.clients.call('open', { count: users, users });
-        await measure(pair, 'targetBurst', { count: users, users, batch: 500 }, users); // warm-up
+        await run(pair, 'targetBurst', burstOf(users), users); // warm-up
       },
       async (pairs) => {
         for (let rep = 0; rep < context.reps; rep++) {
+          const costs = await measureSliced(context.kinds, rep, slices, (kind) => {
+            const pair = pairs.get(kind)!;
+            const piece = burst / slices;
+            return costOf(pair, () => run(pair, 'targetBurst', burstOf(piece), piece));
+          });
+          for (const [kind, cost] of costs) {
+            table.add(CPU_METRIC, 'µs', kind, cost.cpuUs / burst);
+            table.add('targeted messages per second', 'msg/s', kind, (burst * 1000) / cost.wallMs);
+          }
           for (const kind of rotation(context.kinds, rep)) {
             const pair = pairs.get(kind)!;
-            const fast = await measure(
-              pair,
-              'targetBurst',
-              { count: burst, users, batch: 500 },
-              burst,
-            );
-            table.add(CPU_METRIC, 'µs', kind, fast.cpuPerMessage);
-            table.add('targeted messages per second', 'msg/s', kind, fast.perSecond);
-
             await pair.clients.call('sample', { on: true });
-            const slow = await measure(pair, 'target', { count: paced, users, perSecond }, paced);
+            const slow = await costOf(pair, () =>
+              run(pair, 'target', { count: paced, users, perSecond }, paced),
+            );
             const latencies = await pair.clients.call<number[]>('sample', { on: false });
             if (latencies.length !== paced)
               throw new Error(`${kind}: ${latencies.length} latency samples of ${paced}`);
@@ -69,7 +70,7 @@ export const targeted: Scenario = {
               `server CPU per message at ${perSecond} msg/s`,
               'µs',
               kind,
-              slow.cpuPerMessage,
+              slow.cpuUs / paced,
             );
           }
         }
