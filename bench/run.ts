@@ -6,12 +6,11 @@ import {
   judge,
   KINDS,
   startPair,
-  type TargetResult,
   type Kind,
   type Scenario,
   type ScenarioReport,
 } from './lib/harness';
-import { summarize } from './lib/stats';
+import { renderTable, renderTargets, type BenchResult } from './lib/report';
 import { fanout } from './scenarios/fanout.scenario';
 import { handshake } from './scenarios/handshake.scenario';
 import { memory } from './scenarios/memory.scenario';
@@ -41,10 +40,14 @@ async function main(): Promise<void> {
     reports.push(...(await scenario.run({ smoke, reps, kinds, start: startPair })));
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const result = {
+  const result: BenchResult = {
     date: new Date().toISOString(),
     machine,
-    command: ['npm run bench', ...process.argv.slice(2)].join(' '),
+    command: [
+      'npm run bench',
+      ...(process.argv.length > 2 ? ['--'] : []),
+      ...process.argv.slice(2),
+    ].join(' '),
     smoke,
     reps,
     baseline: BASELINE,
@@ -65,42 +68,6 @@ async function main(): Promise<void> {
     mkdirSync(directory, { recursive: true });
     writeFileSync(join(directory, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
   }
-}
-
-/** A markdown table: one row per scenario × metric × kind. */
-export function renderTable(reports: readonly ScenarioReport[]): string {
-  const lines = ['| scenario | metric | server | value | vs raw-best |', '|---|---|---|---|---|'];
-  for (const report of reports) {
-    const parameters = Object.entries(report.parameters)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(' ');
-    for (const row of report.measurements) {
-      const value = summarize(row.values, row.unit === 'msg/s' ? 0 : 3);
-      const ratio = row.ratios === undefined ? '' : summarize(row.ratios, 2).text + '×';
-      lines.push(
-        `| ${report.scenario} ${parameters} | ${row.metric} | ${row.kind} | ${value.text} ${row.unit} | ${ratio} |`,
-      );
-    }
-  }
-  return lines.join('\n');
-}
-
-/** A markdown table of the targets: ours ÷ the other server, median (min–max) over repetitions. */
-export function renderTargets(targets: readonly TargetResult[]): string {
-  const lines = [
-    '| scenario | metric | ours ÷ | measured | target | met |',
-    '|---|---|---|---|---|---|',
-  ];
-  for (const target of targets) {
-    const parameters = Object.entries(target.parameters)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(' ');
-    lines.push(
-      `| ${target.scenario} ${parameters} | ${target.metric} | ${target.against} | ` +
-        `${summarize(target.ratios, 2).text}× | ≤ ${target.atMost}× | ${target.met ? 'yes' : 'no'} |`,
-    );
-  }
-  return lines.join('\n');
 }
 
 main().then(

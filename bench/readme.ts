@@ -1,0 +1,39 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderTable, renderTargets, type BenchResult } from './lib/report';
+
+/**
+ * Rewrites the README's latest-results block (between the `bench:results` markers) from
+ * `bench/results/latest.json`, so the published table is always the one the run wrote.
+ */
+const ROOT = join(__dirname, '..');
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+const result = JSON.parse(
+  readFileSync(join(ROOT, 'bench', 'results', 'latest.json'), 'utf8'),
+) as BenchResult;
+const readmePath = join(ROOT, 'README.md');
+const readme = readFileSync(readmePath, 'utf8');
+const from = readme.indexOf(START);
+const to = readme.indexOf(END);
+if (from === -1 || to < from) throw new Error(`README.md has no ${START} … ${END} block`);
+
+const block = [
+  START,
+  `Latest run: \`${result.command}\`, ${result.date.slice(0, 16).replace('T', ' ')} UTC, on ${result.machine}; ` +
+    `medians of ${result.reps} interleaved repetitions (min–max), ratios within each repetition.`,
+  '',
+  '**Targets** (ours ÷ the other server on the same metric, in the same repetition):',
+  '',
+  renderTargets(result.targets),
+  '',
+  '<details><summary>Every measurement (ratios against raw-best)</summary>',
+  '',
+  renderTable(result.reports),
+  '',
+  '</details>',
+  END,
+].join('\n');
+writeFileSync(readmePath, readme.slice(0, from) + block + readme.slice(to + END.length));
+console.log(`README.md: results of ${result.date} written`);
