@@ -30,8 +30,10 @@ export interface AppConfig {
   jwtExpiresInSeconds: number;
   /** Absolute. */
   dataDir: string;
-  /** Absolute, or `:memory:`. */
+  /** Absolute, or `:memory:`. Used when {@link databaseUrl} is unset. */
   databaseFile: string;
+  /** PostgreSQL connection URL; when set, PostgreSQL is used instead of SQLite. Never log it. */
+  databaseUrl: string | undefined;
   allowedOrigins: string[];
   adminUsernames: string[];
   realtime: RealtimeSettings;

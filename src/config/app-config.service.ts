@@ -52,6 +52,11 @@ export class AppConfigService {
     return this.config.databaseFile;
   }
 
+  /** DATABASE_URL: PostgreSQL instead of SQLite when set. Never log it (it may hold a password). */
+  get databaseUrl(): string | undefined {
+    return this.config.databaseUrl;
+  }
+
   /** ALLOWED_ORIGINS: origins allowed to open a WebSocket; empty means no check. */
   get allowedOrigins(): string[] {
     return [...this.config.allowedOrigins];

@@ -37,6 +37,7 @@ export function createAppConfig(
     jwtExpiresInSeconds: env.JWT_EXPIRES_IN_SECONDS,
     dataDir,
     databaseFile,
+    databaseUrl: env.DATABASE_URL,
     allowedOrigins: env.ALLOWED_ORIGINS,
     adminUsernames: env.ADMIN_USERNAMES,
     realtime: {

@@ -87,6 +87,15 @@ export class EnvironmentVariables {
   @IsString()
   DATABASE_FILE?: string;
 
+  /**
+   * `postgres://…` (or `postgresql://…`): use PostgreSQL instead of SQLite. Unset: SQLite at
+   * {@link DATABASE_FILE}.
+   */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.DATABASE_URL !== undefined)
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
   /** Origins allowed to open a WebSocket, comma-separated. Default empty: no check. */
   @Expose()
   @Transform(toList)

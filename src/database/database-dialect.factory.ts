@@ -1,13 +1,19 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect, type Dialect } from 'kysely';
+import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Pool } from 'pg';
 
 /** What the dialect factory needs to know. */
 export interface DatabaseConnectionSettings {
   /** SQLite file path, or `:memory:`. */
   databaseFile: string;
+  /** PostgreSQL URL; when set, it wins over {@link databaseFile}. */
+  databaseUrl?: string;
 }
+
+/** Connections per instance: enough for a group-committing scheduler beside REST traffic. */
+const POSTGRES_POOL_SIZE = 10;
 
 /**
  * Milliseconds a write waits for another connection's lock (a second instance on the same file)
@@ -20,7 +26,12 @@ const BUSY_TIMEOUT_MS = 5_000;
  * is in use, so that PostgreSQL can be added here without touching queries or modules.
  */
 export function createDatabaseDialect(settings: DatabaseConnectionSettings): Dialect {
-  const { databaseFile } = settings;
+  const { databaseFile, databaseUrl } = settings;
+  if (databaseUrl !== undefined) {
+    return new PostgresDialect({
+      pool: new Pool({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE }),
+    });
+  }
   if (databaseFile !== ':memory:') mkdirSync(dirname(databaseFile), { recursive: true });
   const database = new BetterSqlite3(databaseFile);
   // WAL lets readers proceed while a write is in progress; foreign keys are off by default in

@@ -1,3 +1,4 @@
+import type { DeliveryLogTables } from '@app/realtime';
 import type { ColumnType } from 'kysely';
 
 /** The `users` table. */
@@ -14,6 +15,6 @@ export interface UsersTable {
 }
 
 /** Every table, as Kysely sees them. A new migration adds its table here. */
-export interface DatabaseSchema {
+export interface DatabaseSchema extends DeliveryLogTables {
   users: UsersTable;
 }

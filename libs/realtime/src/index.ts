@@ -74,3 +74,23 @@ export type {
   InboundFrame,
   OutboundFrame,
 } from './protocol/frame.interface';
+
+// Durable delivery
+export type {
+  DeliveryLogEntry,
+  DeliveryLogHead,
+  DeliveryLogRead,
+  DeliveryLogRetention,
+  NewDeliveryLogEntry,
+} from './durable/delivery-log-entry.interface';
+export { AckBeyondLogError, CursorAheadError } from './durable/delivery-log.errors';
+export type { DeliveryLogStore } from './durable/delivery-log.store';
+export {
+  createDeliveryLogTables,
+  dropDeliveryLogTables,
+  type DeliveryLogTables,
+} from './durable/delivery-log.schema';
+export {
+  KyselyDeliveryLogStore,
+  type KyselyDeliveryLogStoreOptions,
+} from './durable/kysely-delivery-log.store';

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as users from './0001_users';
+import * as deliveryLog from './0002_delivery_log';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -7,4 +8,5 @@ import * as users from './0001_users';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_users': users,
+  '0002_delivery_log': deliveryLog,
 };

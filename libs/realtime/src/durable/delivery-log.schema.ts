@@ -1,0 +1,59 @@
+import type { ColumnType, Kysely } from 'kysely';
+
+/** A BIGINT column: written as a number, read back as a number (SQLite) or a string (pg). */
+type BigIntColumn = ColumnType<number | string, number, number>;
+
+/** The delivery log's tables, for a `Kysely<…>` that includes them. */
+export interface DeliveryLogTables {
+  realtime_delivery_cursors: {
+    user_id: string;
+    last_seq: BigIntColumn;
+    acked_seq: BigIntColumn;
+    pruned_seq: BigIntColumn;
+  };
+  realtime_delivery_log: {
+    user_id: string;
+    seq: BigIntColumn;
+    id: string;
+    type: string;
+    /** JSON text. */
+    data: string;
+    /** ms since the epoch. */
+    created_at: BigIntColumn;
+  };
+}
+
+/**
+ * Creates the delivery log's tables (SQLite and PostgreSQL). Call it from one of the
+ * application's migrations so that it runs in the application's migration order.
+ */
+export async function createDeliveryLogTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('realtime_delivery_cursors')
+    .addColumn('user_id', 'text', (column) => column.primaryKey())
+    .addColumn('last_seq', 'bigint', (column) => column.notNull().defaultTo(0))
+    .addColumn('acked_seq', 'bigint', (column) => column.notNull().defaultTo(0))
+    .addColumn('pruned_seq', 'bigint', (column) => column.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .createTable('realtime_delivery_log')
+    .addColumn('user_id', 'text', (column) => column.notNull())
+    .addColumn('seq', 'bigint', (column) => column.notNull())
+    .addColumn('id', 'text', (column) => column.notNull().unique())
+    .addColumn('type', 'text', (column) => column.notNull())
+    .addColumn('data', 'text', (column) => column.notNull())
+    .addColumn('created_at', 'bigint', (column) => column.notNull())
+    .addPrimaryKeyConstraint('realtime_delivery_log_pk', ['user_id', 'seq'])
+    .execute();
+  await db.schema
+    .createIndex('realtime_delivery_log_created_at')
+    .on('realtime_delivery_log')
+    .column('created_at')
+    .execute();
+}
+
+/** Drops the delivery log's tables. */
+export async function dropDeliveryLogTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('realtime_delivery_log').execute();
+  await db.schema.dropTable('realtime_delivery_cursors').execute();
+}

@@ -1,0 +1,46 @@
+import type {
+  DeliveryLogEntry,
+  DeliveryLogHead,
+  DeliveryLogRead,
+  DeliveryLogRetention,
+  NewDeliveryLogEntry,
+} from './delivery-log-entry.interface';
+
+/**
+ * Durable per-user delivery logs. Implementations must give every user a gapless, strictly
+ * increasing `seq` even with several writers (instances) on one database, and must commit a
+ * batch of appends atomically: all of it or none, so a rolled-back batch leaves no gap.
+ */
+export interface DeliveryLogStore {
+  /**
+   * Appends entries in one transaction (group commit) and returns them with their `id`, `seq`
+   * and `createdAt`, in the order given; a user's entries get consecutive seqs in that order.
+   */
+  append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]>;
+
+  /**
+   * Acknowledges every entry of `userId` up to `seq`. Repeating an ack, or acking below the
+   * current ack, changes nothing.
+   *
+   * @returns the user's head after the ack.
+   * @throws AckBeyondLogError when `seq` is past the user's last entry (nothing is changed).
+   */
+  ack(userId: string, seq: number): Promise<DeliveryLogHead>;
+
+  /**
+   * Entries of `userId` after `afterSeq`, oldest first, at most `limit`.
+   *
+   * @throws CursorAheadError when `afterSeq` is past the user's last entry.
+   */
+  readAfter(userId: string, afterSeq: number, limit: number): Promise<DeliveryLogRead>;
+
+  /** Where the user's log stands (all zero for a user with no log). */
+  head(userId: string): Promise<DeliveryLogHead>;
+
+  /**
+   * Removes what `retention` no longer keeps, as of `now` (ms since the epoch).
+   *
+   * @returns how many entries were removed.
+   */
+  prune(retention: DeliveryLogRetention, now: number): Promise<number>;
+}

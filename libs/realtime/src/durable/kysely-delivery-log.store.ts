@@ -1,0 +1,194 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type {
+  DeliveryLogEntry,
+  DeliveryLogHead,
+  DeliveryLogRead,
+  DeliveryLogRetention,
+  NewDeliveryLogEntry,
+} from './delivery-log-entry.interface';
+import { AckBeyondLogError, CursorAheadError } from './delivery-log.errors';
+import type { DeliveryLogTables } from './delivery-log.schema';
+import type { DeliveryLogStore } from './delivery-log.store';
+
+/** Rows per multi-row INSERT: 6 columns each stays far below SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
+const EMPTY_HEAD: DeliveryLogHead = { lastSeq: 0, ackedSeq: 0, prunedSeq: 0 };
+
+type Db = Kysely<DeliveryLogTables> | Transaction<DeliveryLogTables>;
+
+/** Options of {@link KyselyDeliveryLogStore}. */
+export interface KyselyDeliveryLogStoreOptions {
+  /** The clock `createdAt` comes from, ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * {@link DeliveryLogStore} on Kysely, for SQLite (`better-sqlite3`) and PostgreSQL (`pg`).
+ *
+ * A user's next seqs are reserved by one upsert on the user's cursor row, in the same
+ * transaction as the entries: PostgreSQL's row lock makes concurrent writers (several instances)
+ * take turns per user, SQLite serializes writers anyway, and a rolled-back batch releases its
+ * seqs with everything else — so seqs have no gaps and no duplicates.
+ */
+export class KyselyDeliveryLogStore implements DeliveryLogStore {
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: Kysely<DeliveryLogTables>,
+    options: KyselyDeliveryLogStoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
+    if (entries.length === 0) return [];
+    const createdAt = this.now();
+    return this.db.transaction().execute(async (trx) => {
+      const counts = new Map<string, number>();
+      for (const entry of entries) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
+      // Users in a fixed order, so two batches for the same users lock their rows in the same
+      // order and cannot deadlock each other on PostgreSQL.
+      const nextSeq = new Map<string, number>();
+      for (const userId of [...counts.keys()].sort()) {
+        const count = counts.get(userId)!;
+        const lastSeq = await this.reserve(trx, userId, count);
+        nextSeq.set(userId, lastSeq - count + 1);
+      }
+      const written = entries.map((entry): DeliveryLogEntry => {
+        const seq = nextSeq.get(entry.userId)!;
+        nextSeq.set(entry.userId, seq + 1);
+        return {
+          id: entry.id ?? randomUUID(),
+          userId: entry.userId,
+          seq,
+          type: entry.type,
+          data: entry.data,
+          createdAt,
+        };
+      });
+      for (let i = 0; i < written.length; i += INSERT_CHUNK) {
+        await trx
+          .insertInto('realtime_delivery_log')
+          .values(
+            written.slice(i, i + INSERT_CHUNK).map((entry) => ({
+              user_id: entry.userId,
+              seq: entry.seq,
+              id: entry.id,
+              type: entry.type,
+              data: JSON.stringify(entry.data ?? null),
+              created_at: entry.createdAt,
+            })),
+          )
+          .execute();
+      }
+      return written;
+    });
+  }
+
+  async ack(userId: string, seq: number): Promise<DeliveryLogHead> {
+    return this.db.transaction().execute(async (trx) => {
+      const head = await this.readHead(trx, userId);
+      if (seq > head.lastSeq) throw new AckBeyondLogError(seq, head.lastSeq);
+      if (seq <= head.ackedSeq) return head;
+      await trx
+        .updateTable('realtime_delivery_cursors')
+        .set({ acked_seq: seq })
+        .where('user_id', '=', userId)
+        .where('acked_seq', '<', seq)
+        .execute();
+      return { ...head, ackedSeq: seq };
+    });
+  }
+
+  async readAfter(userId: string, afterSeq: number, limit: number): Promise<DeliveryLogRead> {
+    return this.db.transaction().execute(async (trx) => {
+      const head = await this.readHead(trx, userId);
+      if (afterSeq > head.lastSeq) throw new CursorAheadError(afterSeq, head.lastSeq);
+      if (afterSeq < head.prunedSeq) return { kind: 'resync', head };
+      const rows = await trx
+        .selectFrom('realtime_delivery_log')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return {
+        kind: 'entries',
+        head,
+        entries: rows.map((row) => ({
+          id: row.id,
+          userId: row.user_id,
+          seq: Number(row.seq),
+          type: row.type,
+          data: JSON.parse(row.data) as unknown,
+          createdAt: Number(row.created_at),
+        })),
+      };
+    });
+  }
+
+  head(userId: string): Promise<DeliveryLogHead> {
+    return this.readHead(this.db, userId);
+  }
+
+  async prune(retention: DeliveryLogRetention, now: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const { maxAgeMs, maxEntriesPerUser } = retention;
+      if (maxEntriesPerUser !== undefined) {
+        await trx
+          .updateTable('realtime_delivery_cursors')
+          .set({ pruned_seq: sql<number>`last_seq - ${maxEntriesPerUser}` })
+          .where(sql<boolean>`last_seq - ${maxEntriesPerUser} > pruned_seq`)
+          .execute();
+      }
+      if (maxAgeMs !== undefined) {
+        const cutoff = now - maxAgeMs;
+        const newestExpired = sql<number>`(select max(l.seq) from realtime_delivery_log l where l.user_id = realtime_delivery_cursors.user_id and l.created_at < ${cutoff})`;
+        await trx
+          .updateTable('realtime_delivery_cursors')
+          .set({ pruned_seq: newestExpired })
+          .where(sql<boolean>`${newestExpired} > pruned_seq`)
+          .execute();
+      }
+      const result = await trx
+        .deleteFrom('realtime_delivery_log')
+        .where(
+          sql<boolean>`seq <= (select c.pruned_seq from realtime_delivery_cursors c where c.user_id = realtime_delivery_log.user_id)`,
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+
+  /** Adds `count` to the user's last seq (creating the cursor) and returns the new last seq. */
+  private async reserve(trx: Db, userId: string, count: number): Promise<number> {
+    const row = await trx
+      .insertInto('realtime_delivery_cursors')
+      .values({ user_id: userId, last_seq: count, acked_seq: 0, pruned_seq: 0 })
+      .onConflict((conflict) =>
+        conflict
+          .column('user_id')
+          .doUpdateSet({ last_seq: sql<number>`realtime_delivery_cursors.last_seq + ${count}` }),
+      )
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    return Number(row.last_seq);
+  }
+
+  private async readHead(db: Db, userId: string): Promise<DeliveryLogHead> {
+    const row = await db
+      .selectFrom('realtime_delivery_cursors')
+      .select(['last_seq', 'acked_seq', 'pruned_seq'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (row === undefined) return EMPTY_HEAD;
+    return {
+      lastSeq: Number(row.last_seq),
+      ackedSeq: Number(row.acked_seq),
+      prunedSeq: Number(row.pruned_seq),
+    };
+  }
+}

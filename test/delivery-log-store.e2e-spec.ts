@@ -1,0 +1,167 @@
+import {
+  AckBeyondLogError,
+  createDeliveryLogTables,
+  CursorAheadError,
+  KyselyDeliveryLogStore,
+  type DeliveryLogEntry,
+  type DeliveryLogTables,
+} from '@app/realtime';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { describeWithPostgres, ScopedPostgres } from './support/postgres';
+import { ScopedEnvironment } from './support/scoped-environment';
+
+/** A database for one test, and how to throw it away. */
+interface Target {
+  db: Kysely<DeliveryLogTables>;
+  /** Where a concurrent writer appends (another pooled connection on PostgreSQL). */
+  second: Kysely<DeliveryLogTables>;
+  dispose(): Promise<void>;
+}
+
+function openSqlite(): Promise<Target> {
+  const environment = new ScopedEnvironment('log-store');
+  const file = `${environment.dir}/log.sqlite`;
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  const open = () => new Kysely<DeliveryLogTables>({ dialect: new SqliteDialect({ database }) });
+  const db = open();
+  return Promise.resolve({
+    db,
+    // better-sqlite3 is synchronous: a second connection in the same process would block the
+    // thread in its busy wait while the first holds the write lock. One connection per process
+    // is how SQLite is used; Kysely queues the concurrent transactions on it.
+    second: db,
+    dispose: async () => {
+      await db.destroy();
+      environment.restore();
+    },
+  });
+}
+
+async function openPostgres(): Promise<Target> {
+  const scoped = await ScopedPostgres.create<DeliveryLogTables>();
+  return { db: scoped.db, second: scoped.db, dispose: () => scoped.drop() };
+}
+
+/** The store contract: every implementation and dialect must pass it unchanged. */
+function contract(open: () => Promise<Target>): void {
+  let target: Target;
+  let clock: number;
+  let store: KyselyDeliveryLogStore;
+  const seqs = (entries: DeliveryLogEntry[]) => entries.map((entry) => entry.seq);
+
+  beforeEach(async () => {
+    target = await open();
+    await createDeliveryLogTables(target.db as Kysely<unknown>);
+    clock = 1_700_000_000_000;
+    store = new KyselyDeliveryLogStore(target.db, { now: () => clock });
+  });
+
+  afterEach(async () => {
+    await target.dispose();
+  });
+
+  it('gives each user gapless seqs in the order given, across batches', async () => {
+    const first = await store.append([
+      { userId: 'a', type: 't', data: 1 },
+      { userId: 'b', type: 't', data: 2 },
+      { userId: 'a', type: 't', data: 3 },
+    ]);
+    expect(first.map((e) => [e.userId, e.seq, e.data])).toEqual([
+      ['a', 1, 1],
+      ['b', 1, 2],
+      ['a', 2, 3],
+    ]);
+    expect(seqs(await store.append([{ userId: 'a', type: 't', data: 4 }]))).toEqual([3]);
+    expect(await store.head('a')).toEqual({ lastSeq: 3, ackedSeq: 0, prunedSeq: 0 });
+    expect(await store.head('nobody')).toEqual({ lastSeq: 0, ackedSeq: 0, prunedSeq: 0 });
+  });
+
+  it('reads back what it wrote, in order, after a cursor', async () => {
+    const data = { title: 'Stand-up', nested: { list: [1, 'two', null] }, text: 'ü€😀' };
+    const written = await store.append([
+      { userId: 'a', type: 'schedule-reminder', data },
+      { userId: 'a', type: 'notification', data: null, id: 'fixed-id' },
+      { userId: 'a', type: 'notification', data: 'third' },
+    ]);
+    const all = await store.readAfter('a', 0, 100);
+    expect(all).toEqual({ kind: 'entries', head: expect.any(Object), entries: written });
+    expect(written[1].id).toBe('fixed-id');
+    expect(written[0].createdAt).toBe(clock);
+
+    const tail = await store.readAfter('a', 1, 1);
+    expect(tail.kind === 'entries' && seqs(tail.entries)).toEqual([2]);
+    const none = await store.readAfter('a', 3, 100);
+    expect(none.kind === 'entries' && none.entries).toEqual([]);
+    await expect(store.readAfter('a', 4, 100)).rejects.toBeInstanceOf(CursorAheadError);
+    await expect(store.readAfter('nobody', 1, 100)).rejects.toBeInstanceOf(CursorAheadError);
+  });
+
+  it('acks cumulatively; repeating or going back changes nothing; beyond the log is refused', async () => {
+    await store.append([1, 2, 3].map((n) => ({ userId: 'a', type: 't', data: n })));
+    expect(await store.ack('a', 2)).toMatchObject({ ackedSeq: 2 });
+    expect(await store.ack('a', 2)).toMatchObject({ ackedSeq: 2 });
+    expect(await store.ack('a', 1)).toMatchObject({ ackedSeq: 2 });
+    await expect(store.ack('a', 4)).rejects.toBeInstanceOf(AckBeyondLogError);
+    await expect(store.ack('b', 1)).rejects.toBeInstanceOf(AckBeyondLogError);
+    expect(await store.head('a')).toEqual({ lastSeq: 3, ackedSeq: 2, prunedSeq: 0 });
+  });
+
+  it('leaves no gap when a batch fails and rolls back', async () => {
+    await store.append([{ userId: 'a', type: 't', data: 1, id: 'taken' }]);
+    await expect(
+      store.append([
+        { userId: 'a', type: 't', data: 2 },
+        { userId: 'b', type: 't', data: 2, id: 'taken' },
+      ]),
+    ).rejects.toThrow();
+    expect(seqs(await store.append([{ userId: 'a', type: 't', data: 3 }]))).toEqual([2]);
+    expect(await store.head('b')).toEqual({ lastSeq: 0, ackedSeq: 0, prunedSeq: 0 });
+  });
+
+  it('hands out unique, gapless seqs to concurrent writers', async () => {
+    const other = new KyselyDeliveryLogStore(target.second);
+    const batches = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 === 0 ? store : other).append([
+        { userId: 'a', type: 't', data: i },
+        { userId: 'b', type: 't', data: i },
+        { userId: 'a', type: 't', data: i },
+      ]),
+    );
+    const written = (await Promise.all(batches)).flat();
+    const ofA = written.filter((e) => e.userId === 'a').map((e) => e.seq);
+    expect([...ofA].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    const read = await store.readAfter('a', 0, 100);
+    expect(read.kind === 'entries' && seqs(read.entries)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+  });
+
+  it('keeps the newest entries per user; an older cursor must resync', async () => {
+    await store.append([1, 2, 3, 4, 5].map((n) => ({ userId: 'a', type: 't', data: n })));
+    await store.append([{ userId: 'b', type: 't', data: 1 }]);
+    expect(await store.prune({ maxEntriesPerUser: 2 }, clock)).toBe(3);
+    expect(await store.head('a')).toMatchObject({ lastSeq: 5, prunedSeq: 3 });
+    expect(await store.readAfter('a', 2, 100)).toMatchObject({ kind: 'resync' });
+    const kept = await store.readAfter('a', 3, 100);
+    expect(kept.kind === 'entries' && seqs(kept.entries)).toEqual([4, 5]);
+    expect(await store.prune({ maxEntriesPerUser: 2 }, clock)).toBe(0);
+    expect(seqs(await store.append([{ userId: 'a', type: 't', data: 6 }]))).toEqual([6]);
+  });
+
+  it('removes entries older than the maximum age', async () => {
+    await store.append([1, 2].map((n) => ({ userId: 'a', type: 't', data: n })));
+    clock += 60_000;
+    await store.append([{ userId: 'a', type: 't', data: 3 }]);
+    expect(await store.prune({ maxAgeMs: 30_000 }, clock)).toBe(2);
+    expect(await store.head('a')).toMatchObject({ prunedSeq: 2 });
+    expect(await store.readAfter('a', 1, 10)).toMatchObject({ kind: 'resync' });
+    const kept = await store.readAfter('a', 2, 10);
+    expect(kept.kind === 'entries' && seqs(kept.entries)).toEqual([3]);
+    expect(await store.prune({ maxAgeMs: 30_000 }, clock)).toBe(0);
+  });
+}
+
+describe('Delivery log store contract: SQLite', () => contract(openSqlite));
+describeWithPostgres('Delivery log store contract: PostgreSQL', () => contract(openPostgres));
