@@ -85,6 +85,8 @@ export type {
 } from './durable/delivery-log-entry.interface';
 export { AckBeyondLogError, CursorAheadError } from './durable/delivery-log.errors';
 export type { DeliveryLogStore } from './durable/delivery-log.store';
+export { DurableDelivery, type ResumeReply } from './durable/durable-delivery.service';
+export type { AckReply } from './durable/delivery-request.handler';
 export {
   createDeliveryLogTables,
   dropDeliveryLogTables,

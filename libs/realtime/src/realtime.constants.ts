@@ -17,7 +17,7 @@ export const HEARTBEAT_INTERVAL_NAME = 'realtime:heartbeat';
 export const EXPIRY_INTERVAL_NAME = 'realtime:credential-expiry';
 
 /** Message types the module handles itself; a gateway may not subscribe to them. */
-export const RESERVED_MESSAGE_TYPES: readonly string[] = ['ping', 'join', 'leave'];
+export const RESERVED_MESSAGE_TYPES: readonly string[] = ['ping', 'join', 'leave', 'ack', 'resume'];
 
 /** Message type a handler subscribes to in order to receive binary frames. */
 export const BINARY_MESSAGE_TYPE = '$binary';

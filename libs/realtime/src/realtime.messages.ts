@@ -62,3 +62,16 @@ export const missingHandshakeGuards = (gateway: string): string =>
 
 export const unknownServer = (): string =>
   'This WebSocket server was not created by RealtimeWsAdapter.';
+
+export const durableDeliveryOff = (): string =>
+  'Durable delivery is not enabled: configure RealtimeModule with a deliveryLog.';
+
+export const ackBeyondLog = (seq: number, lastSeq: number): string =>
+  `Cannot acknowledge seq ${seq}: your log ends at ${lastSeq}.`;
+
+export const cursorAhead = (afterSeq: number, lastSeq: number): string =>
+  `Cannot resume after seq ${afterSeq}: your log ends at ${lastSeq}.`;
+
+export const resumeInProgress = (): string => 'A resume is already in progress on this connection.';
+
+export const invalidLastSeq = (): string => 'lastSeq must be a non-negative integer.';

@@ -12,6 +12,8 @@ import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { RealtimeLifecycle } from './lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from './messaging/message.dispatcher';
 import { RoomRequestHandler } from './messaging/room-request.handler';
+import { DurableDelivery } from './durable/durable-delivery.service';
+import { DeliveryRequestHandler } from './durable/delivery-request.handler';
 import type { RealtimeModuleOptions } from './options/realtime-module-options.interface';
 import { resolveRealtimeOptions } from './options/realtime-options.resolver';
 import type { ResolvedRealtimeOptions } from './options/resolved-realtime-options.interface';
@@ -51,8 +53,17 @@ import { ConnectionRegistry } from './registry/connection-registry';
     HeartbeatService,
     RealtimeLifecycle,
     RoomRequestHandler,
+    DurableDelivery,
+    DeliveryRequestHandler,
     MessageDispatcher,
   ],
-  exports: [REALTIME_OPTIONS, REALTIME_BUS, ConnectionRegistry, RealtimePublisher, WsTicketService],
+  exports: [
+    REALTIME_OPTIONS,
+    REALTIME_BUS,
+    ConnectionRegistry,
+    RealtimePublisher,
+    WsTicketService,
+    DurableDelivery,
+  ],
 })
 export class RealtimeModule extends ConfigurableRealtimeModule {}

@@ -20,7 +20,7 @@ import { PreparedFrame } from '../delivery/prepared-frame';
 import { RealtimeLifecycle } from '../lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from '../messaging/message.dispatcher';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
-import { encodeFrame } from '../protocol/frame.codec';
+import { encodeError, encodeFrame } from '../protocol/frame.codec';
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import type { ConnectedFrameData } from '../protocol/frame.interface';
 import {
@@ -34,6 +34,10 @@ import { ConnectionRegistry } from '../registry/connection-registry';
 import { RealtimeConnection } from '../registry/realtime-connection';
 import { GatewayEndpoint } from './gateway-endpoint';
 import { isOriginAllowed } from './origin-policy';
+import { readResumeCursor } from './resume-cursor';
+import { DurableDelivery } from '../durable/durable-delivery.service';
+import { RealtimeException } from '../messaging/realtime.exception';
+import { toErrorFrameData } from '../messaging/realtime-exception.filter';
 import { pathOf, rejectHandshake } from './handshake-response';
 
 /** The module's providers the adapter works with, looked up once the application exists. */
@@ -45,6 +49,7 @@ interface AdapterServices {
   sender: ConnectionSender;
   expiry: CredentialExpiryService;
   lifecycle: RealtimeLifecycle;
+  delivery: DurableDelivery;
 }
 
 /**
@@ -222,6 +227,10 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     if (registry.connectionsOf(principal.userId).size >= options.maxConnectionsPerUser) {
       return rejectHandshake(socket, HttpStatus.TOO_MANY_REQUESTS);
     }
+    const cursor = readResumeCursor(request.url);
+    if (cursor === null || (cursor !== undefined && !this.services!.delivery.enabled)) {
+      return rejectHandshake(socket, HttpStatus.BAD_REQUEST);
+    }
     endpoint.server.handleUpgrade(request, socket, head, (ws) =>
       this.accept(endpoint, ws, request, principal),
     );
@@ -255,6 +264,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       PreparedFrame.fromJson(encodeFrame({ type: 'connected', data: connected })),
     );
     expiry.track(connection);
+    const cursor = readResumeCursor(request.url);
+    if (cursor !== undefined) this.resumeAtHandshake(connection, cursor as number);
     try {
       endpoint.onConnection?.(socket, request);
     } catch (error) {
@@ -263,6 +274,20 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         error instanceof Error ? error.stack : String(error),
       );
     }
+  }
+
+  /** Replays what the client missed (`?lastSeq=`); a failure is an `error` frame, not a close. */
+  private resumeAtHandshake(connection: RealtimeConnection, cursor: number): void {
+    const { delivery, sender } = this.services!;
+    delivery.resume(connection, cursor).catch((error: unknown) => {
+      if (!(error instanceof RealtimeException)) {
+        this.logger.error(
+          messages.internalError(),
+          error instanceof Error ? error.stack : String(error),
+        );
+      }
+      sender.send(connection, encodeError(toErrorFrameData(error), undefined));
+    });
   }
 
   private endpointOf(server: WebSocketServer): GatewayEndpoint {
@@ -284,6 +309,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         sender: get(ConnectionSender),
         expiry: get(CredentialExpiryService),
         lifecycle: get(RealtimeLifecycle),
+        delivery: get(DurableDelivery),
       };
     } catch {
       throw new Error(messages.moduleNotImported());

@@ -20,6 +20,7 @@ import { InboundMessage } from './inbound-message';
 import { takeToken } from './rate-limiter';
 import { toErrorFrameData } from './realtime-exception.filter';
 import { RoomRequestHandler } from './room-request.handler';
+import { DeliveryRequestHandler } from '../durable/delivery-request.handler';
 
 /**
  * Routes each inbound frame: parse, rate limit, built-in types (`ping`, `join`, `leave`), then
@@ -35,6 +36,7 @@ export class MessageDispatcher {
     private readonly registry: ConnectionRegistry,
     private readonly sender: ConnectionSender,
     private readonly rooms: RoomRequestHandler,
+    private readonly deliveries: DeliveryRequestHandler,
   ) {
     this.rate = options.rateLimit;
   }
@@ -95,6 +97,12 @@ export class MessageDispatcher {
         return;
       case 'leave':
         this.settle(connection, message, this.rooms.leave(connection, message.data), true);
+        return;
+      case 'ack':
+        this.settle(connection, message, this.deliveries.ack(connection, message.data), true);
+        return;
+      case 'resume':
+        this.settle(connection, message, this.deliveries.resume(connection, message.data), true);
         return;
     }
     const index = endpoint.handlerIndex?.get(message.type);

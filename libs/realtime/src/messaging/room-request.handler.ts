@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
@@ -9,7 +7,7 @@ import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import { RealtimeException } from './realtime.exception';
 import { RoomRequestDto } from './room-request.dto';
-import { toFieldViolations } from './validation-details';
+import { validateBuiltInPayload } from './built-in-payload.validator';
 
 /** Answer to `join` and `leave`. */
 export interface RoomReply {
@@ -26,7 +24,7 @@ export class RoomRequestHandler {
 
   /** @throws RealtimeException `VALIDATION_FAILED` or `FORBIDDEN`. */
   async join(connection: RealtimeConnection, data: unknown): Promise<RoomReply> {
-    const { room } = await this.validate(data);
+    const { room } = await validateBuiltInPayload(RoomRequestDto, data);
     const allowed = await this.options.authorizeRoom({
       principal: connection.principal,
       room,
@@ -41,24 +39,8 @@ export class RoomRequestHandler {
 
   /** Leaving a room one is not in is not an error: the outcome is the same. */
   async leave(connection: RealtimeConnection, data: unknown): Promise<RoomReply> {
-    const { room } = await this.validate(data);
+    const { room } = await validateBuiltInPayload(RoomRequestDto, data);
     this.registry.leave(connection.id, room);
     return { room };
-  }
-
-  private async validate(data: unknown): Promise<RoomRequestDto> {
-    const dto = plainToInstance(RoomRequestDto, data ?? {});
-    const errors =
-      typeof data === 'object' && data !== null && !Array.isArray(data)
-        ? await validate(dto, { whitelist: true, forbidNonWhitelisted: true })
-        : await validate(new RoomRequestDto());
-    if (errors.length > 0) {
-      throw new RealtimeException(
-        RealtimeErrorCode.VALIDATION_FAILED,
-        messages.validationFailed(),
-        toFieldViolations(errors),
-      );
-    }
-    return dto;
   }
 }

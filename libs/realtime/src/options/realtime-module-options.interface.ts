@@ -1,3 +1,4 @@
+import type { DeliveryLogStore } from '../durable/delivery-log.store';
 import type { IncomingMessage } from 'node:http';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
@@ -71,6 +72,14 @@ export interface RealtimeModuleOptions {
   ticketTtlMs?: number;
   /** Where handshake tickets are kept. Default: in this process. */
   ticketStore?: WsTicketStore;
+  /**
+   * The durable per-user delivery log (for example a `KyselyDeliveryLogStore`). With one,
+   * `DurableDelivery` writes before it pushes, and clients may `ack` and `resume`
+   * (or connect with `?lastSeq=`). Default: none, durable delivery off.
+   */
+  deliveryLog?: DeliveryLogStore;
+  /** Entries read from the log per round trip while a client catches up. Default `500`. */
+  replayBatchSize?: number;
   /**
    * Milliseconds to wait, at shutdown, for clients to answer the 1001 close before they are
    * terminated. Default `5000`.

@@ -24,6 +24,7 @@ const DEFAULTS = {
   compressionThresholdBytes: 1024,
   ticketTtlMs: 30_000,
   shutdownTimeoutMs: 5_000,
+  replayBatchSize: 500,
 } as const;
 
 const denyAllRooms = (): boolean => false;
@@ -122,6 +123,8 @@ export function resolveRealtimeOptions(
           },
     ticketTtlMs: positive('ticketTtlMs', options.ticketTtlMs, DEFAULTS.ticketTtlMs),
     ticketStore: options.ticketStore,
+    deliveryLog: options.deliveryLog,
+    replayBatchSize: positive('replayBatchSize', options.replayBatchSize, DEFAULTS.replayBatchSize),
     shutdownTimeoutMs: positive(
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs,

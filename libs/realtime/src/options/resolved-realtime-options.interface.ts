@@ -1,3 +1,4 @@
+import type { DeliveryLogStore } from '../durable/delivery-log.store';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type {
   PrincipalResolver,
@@ -21,6 +22,8 @@ export interface ResolvedRealtimeOptions {
   readonly compression: false | { readonly thresholdBytes: number };
   readonly ticketTtlMs: number;
   readonly ticketStore: WsTicketStore | undefined;
+  readonly deliveryLog: DeliveryLogStore | undefined;
+  readonly replayBatchSize: number;
   readonly shutdownTimeoutMs: number;
   readonly authorizeRoom: RoomAuthorizer;
   readonly resolvePrincipal: PrincipalResolver;

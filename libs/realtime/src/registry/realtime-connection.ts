@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { GatewayEndpoint } from '../adapter/gateway-endpoint';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
 import { supportsDirectWrite } from '../delivery/ws-internals';
+import type { DeliveryLogEntry } from '../durable/delivery-log-entry.interface';
 
 const CONNECTION = Symbol('realtime:connection');
 
@@ -28,6 +29,13 @@ export class RealtimeConnection {
   refilledAt: number;
   /** Consecutive messages refused by the rate limit. */
   violations = 0;
+  /**
+   * While the connection catches up on its durable log: live durable entries that arrived
+   * meanwhile, sent once the replay is done. `undefined` when not replaying.
+   */
+  replayPending: DeliveryLogEntry[] | undefined = undefined;
+  /** Highest durable `seq` sent on this connection; a live entry at or below it is a repeat. */
+  lastDurableSeq = 0;
   /** When the connection opened (ms since the epoch). */
   readonly connectedAt = Date.now();
   /** Pushed frames may be written straight to the TCP socket (see `ws-internals.ts`). */

@@ -1,0 +1,203 @@
+import {
+  createDeliveryLogTables,
+  DurableDelivery,
+  KyselyDeliveryLogStore,
+  RealtimeErrorCode,
+  type DeliveryLogStore,
+  type DeliveryLogTables,
+} from '@app/realtime';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';
+import { ScopedEnvironment } from './support/scoped-environment';
+import { closeAll, handshakeStatus, WsTestClient, type Frame } from './support/ws-test-client';
+
+describe('Durable delivery: log, acks and resume (library)', () => {
+  let environment: ScopedEnvironment;
+  let db: Kysely<DeliveryLogTables>;
+  let store: KyselyDeliveryLogStore;
+  let server: LibraryTestApp;
+  let delivery: DurableDelivery;
+  const clients: WsTestClient[] = [];
+
+  /** Runs once, right after the first replay read has been taken and before it is returned. */
+  let afterFirstRead: (() => Promise<void>) | undefined;
+
+  async function start(replayBatchSize?: number): Promise<void> {
+    environment = new ScopedEnvironment('durable');
+    db = new Kysely<DeliveryLogTables>({
+      dialect: new SqliteDialect({ database: new BetterSqlite3(`${environment.dir}/log.sqlite`) }),
+    });
+    await createDeliveryLogTables(db as Kysely<unknown>);
+    store = new KyselyDeliveryLogStore(db);
+    // The real store, with a hook that lets a test commit (and push live) entries while a
+    // replay is between two reads: the interleaving that must not cause a gap or a duplicate.
+    const interleaving: DeliveryLogStore = {
+      append: (entries) => store.append(entries),
+      ack: (userId, seq) => store.ack(userId, seq),
+      head: (userId) => store.head(userId),
+      prune: (retention, now) => store.prune(retention, now),
+      readAfter: async (userId, afterSeq, limit) => {
+        const read = await store.readAfter(userId, afterSeq, limit);
+        const hook = afterFirstRead;
+        afterFirstRead = undefined;
+        await hook?.();
+        return read;
+      },
+    };
+    server = await startLibraryTestApp({ deliveryLog: interleaving, replayBatchSize });
+    delivery = server.app.get(DurableDelivery);
+  }
+
+  async function connect(userId: string, query = ''): Promise<WsTestClient> {
+    const { client } = await WsTestClient.connect(
+      `${server.url}${query}`,
+      bearer(server.token(userId)),
+    );
+    clients.push(client);
+    return client;
+  }
+
+  /** The next `count` durable frames, in arrival order. */
+  async function durableFrames(client: WsTestClient, type: string, count: number) {
+    const frames: Frame[] = [];
+    for (let i = 0; i < count; i++) frames.push(await client.next(type));
+    return frames;
+  }
+
+  const notes = (userId: string, count: number, from = 1) =>
+    Array.from({ length: count }, (_, i) => ({ userId, type: 'note', data: { n: from + i } }));
+
+  afterEach(async () => {
+    afterFirstRead = undefined;
+    await closeAll(clients.splice(0));
+    await server.close();
+    await db.destroy();
+    environment.restore();
+  });
+
+  it('writes first, then pushes {type, seq, id, data} to every device of the user only', async () => {
+    await start();
+    const phone = await connect('alice');
+    const laptop = await connect('alice');
+    const bob = await connect('bob');
+    const written = await delivery.deliver(notes('alice', 3));
+    expect(written.map((e) => e.seq)).toEqual([1, 2, 3]);
+    for (const client of [phone, laptop]) {
+      const frames = await durableFrames(client, 'note', 3);
+      expect(frames).toEqual(
+        written.map((e) => ({ type: 'note', seq: e.seq, id: e.id, data: e.data })),
+      );
+    }
+    expect((await store.readAfter('alice', 0, 10)).kind).toBe('entries');
+    const whoami = await bob.request('ping');
+    expect(whoami.type).toBe('pong');
+    expect(bob.pending.filter((f) => f.type === 'note')).toEqual([]);
+  });
+
+  it('commits the deliveries of one tick in one batch, in call order', async () => {
+    await start();
+    const client = await connect('alice');
+    const results = await Promise.all([
+      delivery.deliver(notes('alice', 2, 1)),
+      delivery.deliver(notes('alice', 1, 3)),
+      delivery.deliver(notes('alice', 2, 4)),
+    ]);
+    expect(results.map((batch) => batch.map((e) => e.seq))).toEqual([[1, 2], [3], [4, 5]]);
+    const frames = await durableFrames(client, 'note', 5);
+    expect(frames.map((f) => [f.seq, (f.data as { n: number }).n])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
+  });
+
+  it('acks cumulatively; an ack past the log is VALIDATION_FAILED and changes nothing', async () => {
+    await start();
+    const client = await connect('alice');
+    await delivery.deliver(notes('alice', 3));
+    expect((await client.request('ack', { seq: 2 }, 'a1')).data).toEqual({ ackedSeq: 2 });
+    expect((await client.request('ack', { seq: 2 }, 'a2')).data).toEqual({ ackedSeq: 2 });
+    const beyond = await client.request('ack', { seq: 9 }, 'a3');
+    expect(beyond).toMatchObject({
+      type: 'error',
+      replyTo: 'a3',
+      data: { code: RealtimeErrorCode.VALIDATION_FAILED, details: [{ field: 'seq' }] },
+    });
+    const malformed = await client.request('ack', { seq: 'x', extra: 1 }, 'a4');
+    expect(malformed.data.code).toBe(RealtimeErrorCode.VALIDATION_FAILED);
+    expect(await store.head('alice')).toMatchObject({ lastSeq: 3, ackedSeq: 2 });
+  });
+
+  it('resume sends what was missed, in order, then answers', async () => {
+    await start();
+    await delivery.deliver(notes('alice', 5));
+    const client = await connect('alice');
+    client.send({ type: 'resume', data: { lastSeq: 2 }, id: 'r1' });
+    const frames = await durableFrames(client, 'note', 3);
+    expect(frames.map((f) => f.seq)).toEqual([3, 4, 5]);
+    expect(await client.reply('r1')).toMatchObject({ data: { replayed: 3, lastSeq: 5 } });
+    const ahead = await client.request('resume', { lastSeq: 6 }, 'r2');
+    expect(ahead.data).toMatchObject({ code: RealtimeErrorCode.VALIDATION_FAILED });
+  });
+
+  it('?lastSeq= replays before live entries: no gap, no reordering, no duplicate', async () => {
+    await start(4);
+    await delivery.deliver(notes('alice', 30));
+    // Ten entries committed and pushed live while the replay has read 1–4 and sent nothing yet;
+    // later replay reads see them in the log as well.
+    afterFirstRead = async () => {
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => delivery.deliver(notes('alice', 1, 31 + i))),
+      );
+    };
+    const client = await connect('alice', '?lastSeq=0');
+    const frames = await durableFrames(client, 'note', 40);
+    expect(frames.map((f) => f.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(frames.map((f) => (f.data as { n: number }).n)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
+    await client.request('ping');
+    expect(client.pending.filter((f) => f.type === 'note')).toEqual([]);
+  });
+
+  it('a cursor older than retention gets resync', async () => {
+    await start();
+    await delivery.deliver(notes('alice', 5));
+    await store.prune({ maxEntriesPerUser: 2 }, Date.now());
+    const client = await connect('alice', '?lastSeq=1');
+    expect(await client.next('resync')).toEqual({ type: 'resync', data: { lastSeq: 5 } });
+    await delivery.deliver(notes('alice', 1, 6));
+    expect((await client.next('note')).seq).toBe(6);
+  });
+
+  it('refuses a malformed lastSeq at the handshake with 400', async () => {
+    await start();
+    for (const query of ['?lastSeq=-1', '?lastSeq=abc', '?lastSeq=1.5']) {
+      expect(await handshakeStatus(`${server.url}${query}`, bearer(server.token('a')))).toBe(400);
+    }
+  });
+});
+
+describe('Durable delivery when no log is configured (library)', () => {
+  let server: LibraryTestApp;
+  afterEach(async () => server.close());
+
+  it('answers ack and resume with UNKNOWN_TYPE and refuses ?lastSeq with 400', async () => {
+    server = await startLibraryTestApp();
+    const { client } = await WsTestClient.connect(server.url, bearer(server.token('a')));
+    try {
+      expect((await client.request('ack', { seq: 1 }, 'x')).data.code).toBe(
+        RealtimeErrorCode.UNKNOWN_TYPE,
+      );
+      expect((await client.request('resume', { lastSeq: 0 }, 'y')).data.code).toBe(
+        RealtimeErrorCode.UNKNOWN_TYPE,
+      );
+    } finally {
+      await client.close();
+    }
+    expect(await handshakeStatus(`${server.url}?lastSeq=0`, bearer(server.token('a')))).toBe(400);
+  });
+});
