@@ -44,8 +44,14 @@ export class ConnectionSender {
    */
   send(connection: RealtimeConnection, payload: Buffer | string): boolean {
     if (!this.admits(connection)) return false;
-    const length = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
-    connection.socket.send(payload, this.optionsFor(connection, length));
+    // The byte length only matters where compression was negotiated; skip the scan elsewhere.
+    const options = !connection.deflate
+      ? PLAIN
+      : this.optionsFor(
+          connection,
+          typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length,
+        );
+    connection.socket.send(payload, options);
     return true;
   }
 
