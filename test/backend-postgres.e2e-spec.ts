@@ -40,6 +40,7 @@ describeWithPostgres('Reference backend on PostgreSQL (DATABASE_URL)', () => {
     expect((tables as { table_name: string }[]).map((t) => t.table_name).sort()).toEqual([
       'kysely_migration',
       'kysely_migration_lock',
+      'notifications',
       'realtime_delivery_cursors',
       'realtime_delivery_log',
       'users',

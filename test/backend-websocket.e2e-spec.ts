@@ -122,6 +122,9 @@ describe('Reference backend: WebSocket', () => {
     for (const device of [adaPhone, adaLaptop]) {
       expect(await device.next('notification')).toEqual({
         type: 'notification',
+        // Durable: the first entry of Ada's delivery log, one log id per recipient.
+        seq: 1,
+        id: `${toAda.body.id}:${ada.id}`,
         data: {
           id: toAda.body.id,
           title: 'Hello Ada',

@@ -3,19 +3,21 @@ import type { Kysely } from 'kysely';
 import { AppConfigModule } from '../config/app-config.module';
 import { DATABASE } from './database.constants';
 import { databaseProvider } from './database.provider';
+import { deliveryLogProvider } from './delivery-log.provider';
 import type { DatabaseSchema } from './database.schema';
 import { InjectDatabase } from './inject-database.decorator';
 
 /**
- * Provides the migrated `Kysely<DatabaseSchema>` under {@link DATABASE} everywhere, and closes it
+ * Provides the migrated `Kysely<DatabaseSchema>` under {@link DATABASE} everywhere (and the
+ * realtime delivery log on it), and closes it
  * in `onApplicationShutdown`, the last hook, so that `beforeApplicationShutdown` work (flushing
  * deliveries, closing sockets) can still write.
  */
 @Global()
 @Module({
   imports: [AppConfigModule],
-  providers: [databaseProvider],
-  exports: [DATABASE],
+  providers: [databaseProvider, deliveryLogProvider],
+  exports: [DATABASE, deliveryLogProvider],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@InjectDatabase() private readonly db: Kysely<DatabaseSchema>) {}

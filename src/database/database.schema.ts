@@ -14,7 +14,23 @@ export interface UsersTable {
   created_at: ColumnType<string, string, never>;
 }
 
+/** `notifications`: each recipient's copy of a notification (the inbox). */
+export interface NotificationsTable {
+  /** Shared by every recipient of one notification. */
+  id: string;
+  user_id: string;
+  title: string;
+  body: string | null;
+  /** JSON text. */
+  data: string | null;
+  sender_id: string;
+  /** ms since the epoch (a string from PostgreSQL's BIGINT). */
+  created_at: ColumnType<number | string, number, never>;
+  read_at: ColumnType<number | string | null, number | null, number | null>;
+}
+
 /** Every table, as Kysely sees them. A new migration adds its table here. */
 export interface DatabaseSchema extends DeliveryLogTables {
   users: UsersTable;
+  notifications: NotificationsTable;
 }

@@ -16,3 +16,16 @@ export interface NotificationReceipt {
   /** Sockets the notification was written to on this instance. */
   delivered: number;
 }
+
+/** A notification in its recipient's inbox. */
+export interface InboxNotification extends Notification {
+  /** ISO 8601, or `null` while unread. */
+  readAt: string | null;
+}
+
+/** One page of `GET /notifications`. */
+export interface InboxPage {
+  items: InboxNotification[];
+  /** Pass as `before` for the next page; `null` on the last page. */
+  nextBefore: string | null;
+}

@@ -1,9 +1,20 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.interface';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { CreateNotificationDto } from './dto/create-notification.dto';
-import type { NotificationReceipt } from './notification.interface';
+import { ListNotificationsQuery } from './dto/list-notifications.query';
+import type { InboxPage, NotificationReceipt } from './notification.interface';
 import { NotificationsService } from './notifications.service';
 
 @Controller('notifications')
@@ -11,10 +22,42 @@ import { NotificationsService } from './notifications.service';
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
-  /** Pushes a `notification` frame to a user, a room or everyone; answers how many sockets it reached. */
+  /**
+   * Writes a notification to each recipient's inbox and delivery log, then pushes a
+   * `notification` frame; answers how many sockets of this instance it reached.
+   */
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  create(@CurrentUser() user: AuthUser, @Body() body: CreateNotificationDto): NotificationReceipt {
+  create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateNotificationDto,
+  ): Promise<NotificationReceipt> {
     return this.notifications.send(user, body);
+  }
+
+  /** Your notifications, newest first: `?unread=true&limit=20&before=<id>`. */
+  @Get()
+  list(@CurrentUser() user: AuthUser, @Query() query: ListNotificationsQuery): Promise<InboxPage> {
+    return this.notifications.list(user, query);
+  }
+
+  /** How many of your notifications are unread. */
+  @Get('unread-count')
+  unreadCount(@CurrentUser() user: AuthUser): Promise<{ count: number }> {
+    return this.notifications.unreadCount(user);
+  }
+
+  /** Marks every notification of yours read. */
+  @Post('read-all')
+  @HttpCode(HttpStatus.OK)
+  markAllRead(@CurrentUser() user: AuthUser): Promise<{ updated: number }> {
+    return this.notifications.markAllRead(user);
+  }
+
+  /** Marks one notification of yours read; someone else's is 404. */
+  @Post(':id/read')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  markRead(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
+    return this.notifications.markRead(user, id);
   }
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as users from './0001_users';
 import * as deliveryLog from './0002_delivery_log';
+import * as notifications from './0003_notifications';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -9,4 +10,5 @@ import * as deliveryLog from './0002_delivery_log';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_users': users,
   '0002_delivery_log': deliveryLog,
+  '0003_notifications': notifications,
 };

@@ -35,8 +35,8 @@ export interface ResumeReply {
 /**
  * Durable push: every message is written to the recipient's delivery log first and pushed live,
  * as `{"type", "seq", "id", "data"}`, only once the write has committed. Writes asked for in the
- * same tick share one transaction (group commit), and commits run one after another so live
- * pushes leave in `seq` order. A connection that is catching up (`resume`, `?lastSeq=`) holds
+ * same tick share one transaction (group commit), and commits (these and {@link commit}'s) run
+ * one after another so live pushes leave in `seq` order. A connection that is catching up (`resume`, `?lastSeq=`) holds
  * live entries back until its replay is done, and skips what the replay already sent: no gap,
  * no reordering, no duplicate across the switch.
  */
@@ -46,7 +46,8 @@ export class DurableDelivery {
   private readonly store: DeliveryLogStore | undefined;
   private readonly replayBatchSize: number;
   private waiting: Waiting[] = [];
-  private committing: Promise<void> | undefined;
+  /** The last commit in line; each waits for the one before. */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(REALTIME_OPTIONS) options: ResolvedRealtimeOptions,
@@ -69,11 +70,32 @@ export class DurableDelivery {
    * @returns the entries as written, with `id`, `seq` and `createdAt`.
    */
   deliver(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
-    this.requireStore();
+    const store = this.requireStore();
     return new Promise((resolve, reject) => {
       this.waiting.push({ entries, resolve, reject });
-      if (this.committing === undefined) this.committing = this.commitLoop();
+      // Let the rest of this tick add its entries to the same transaction.
+      if (this.waiting.length === 1) setImmediate(() => this.commitWaiting(store));
     });
+  }
+
+  /**
+   * Runs `work` — a transaction that appends to the log (with `appendIn`) and may write more —
+   * in turn with every other commit of this instance, then pushes what it appended live. Live
+   * pushes thus leave in commit order, which is `seq` order per user.
+   *
+   * @returns what `work` returned, and how many sockets of this instance the pushes reached.
+   */
+  commit<T>(
+    work: () => Promise<{ written: DeliveryLogEntry[]; result: T }>,
+  ): Promise<{ result: T; reached: number }> {
+    const job = this.chain.then(async () => {
+      const { written, result } = await work();
+      let reached = 0;
+      for (const entry of written) reached += this.pushLive(entry);
+      return { result, reached };
+    });
+    this.chain = job.catch(() => undefined);
+    return job;
   }
 
   /**
@@ -141,44 +163,51 @@ export class DurableDelivery {
     return { replayed, lastSeq: connection.lastDurableSeq };
   }
 
-  /** Commits what is waiting, one transaction at a time, until nothing is. */
-  private async commitLoop(): Promise<void> {
-    // Let the rest of this tick add its entries to the same transaction.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.waiting.length > 0) {
-      const batch = this.waiting;
-      this.waiting = [];
-      const entries = batch.flatMap((waiting) => waiting.entries);
-      let written: DeliveryLogEntry[];
-      try {
-        written = await this.store!.append(entries);
-      } catch (error) {
+  private commitWaiting(store: DeliveryLogStore): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    const entries = batch.flatMap((waiting) => waiting.entries);
+    this.commit(async () => {
+      const written = await store.append(entries);
+      return { written, result: written };
+    }).then(
+      ({ result: written }) => {
+        let offset = 0;
+        for (const waiting of batch) {
+          waiting.resolve(written.slice(offset, offset + waiting.entries.length));
+          offset += waiting.entries.length;
+        }
+      },
+      (error: unknown) => {
         for (const waiting of batch) waiting.reject(error);
-        continue;
-      }
-      for (const entry of written) this.pushLive(entry);
-      let offset = 0;
-      for (const waiting of batch) {
-        waiting.resolve(written.slice(offset, offset + waiting.entries.length));
-        offset += waiting.entries.length;
-      }
-    }
-    this.committing = undefined;
+      },
+    );
   }
 
-  private pushLive(entry: DeliveryLogEntry): void {
+  /** @returns how many sockets it was written to (a replaying one counts: it will get it). */
+  private pushLive(entry: DeliveryLogEntry): number {
     let frame: PreparedFrame | undefined;
+    let reached = 0;
     for (const connection of this.registry.connectionsOf(entry.userId)) {
-      if (connection.replayPending !== undefined) connection.replayPending.push(entry);
-      else this.pushTo(connection, entry, (frame ??= frameOf(entry)));
+      if (connection.replayPending !== undefined) {
+        connection.replayPending.push(entry);
+        reached++;
+      } else if (this.pushTo(connection, entry, (frame ??= frameOf(entry)))) {
+        reached++;
+      }
     }
+    return reached;
   }
 
   /** Sends unless the connection already has this seq (from its replay). */
-  private pushTo(connection: RealtimeConnection, entry: DeliveryLogEntry, frame?: PreparedFrame) {
-    if (entry.seq <= connection.lastDurableSeq) return;
+  private pushTo(
+    connection: RealtimeConnection,
+    entry: DeliveryLogEntry,
+    frame?: PreparedFrame,
+  ): boolean {
+    if (entry.seq <= connection.lastDurableSeq) return false;
     connection.lastDurableSeq = entry.seq;
-    this.sender.sendPrepared(connection, frame ?? frameOf(entry));
+    return this.sender.sendPrepared(connection, frame ?? frameOf(entry));
   }
 
   private requireStore(): DeliveryLogStore {

@@ -44,47 +44,58 @@ export class KyselyDeliveryLogStore implements DeliveryLogStore {
 
   async append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
     if (entries.length === 0) return [];
+    return this.db.transaction().execute((trx) => this.appendIn(trx, entries));
+  }
+
+  /**
+   * Appends inside the caller's transaction, so that other writes (a reminder's claim and its
+   * next occurrence) commit or roll back together with the log entries. Push the returned
+   * entries live only after that transaction has committed.
+   */
+  async appendIn(
+    trx: Transaction<DeliveryLogTables>,
+    entries: readonly NewDeliveryLogEntry[],
+  ): Promise<DeliveryLogEntry[]> {
+    if (entries.length === 0) return [];
     const createdAt = this.now();
-    return this.db.transaction().execute(async (trx) => {
-      const counts = new Map<string, number>();
-      for (const entry of entries) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
-      // Users in a fixed order, so two batches for the same users lock their rows in the same
-      // order and cannot deadlock each other on PostgreSQL.
-      const nextSeq = new Map<string, number>();
-      for (const userId of [...counts.keys()].sort()) {
-        const count = counts.get(userId)!;
-        const lastSeq = await this.reserve(trx, userId, count);
-        nextSeq.set(userId, lastSeq - count + 1);
-      }
-      const written = entries.map((entry): DeliveryLogEntry => {
-        const seq = nextSeq.get(entry.userId)!;
-        nextSeq.set(entry.userId, seq + 1);
-        return {
-          id: entry.id ?? randomUUID(),
-          userId: entry.userId,
-          seq,
-          type: entry.type,
-          data: entry.data,
-          createdAt,
-        };
-      });
-      for (let i = 0; i < written.length; i += INSERT_CHUNK) {
-        await trx
-          .insertInto('realtime_delivery_log')
-          .values(
-            written.slice(i, i + INSERT_CHUNK).map((entry) => ({
-              user_id: entry.userId,
-              seq: entry.seq,
-              id: entry.id,
-              type: entry.type,
-              data: JSON.stringify(entry.data ?? null),
-              created_at: entry.createdAt,
-            })),
-          )
-          .execute();
-      }
-      return written;
+    const counts = new Map<string, number>();
+    for (const entry of entries) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
+    // Users in a fixed order, so two batches for the same users lock their rows in the same
+    // order and cannot deadlock each other on PostgreSQL.
+    const nextSeq = new Map<string, number>();
+    for (const userId of [...counts.keys()].sort()) {
+      const count = counts.get(userId)!;
+      const lastSeq = await this.reserve(trx, userId, count);
+      nextSeq.set(userId, lastSeq - count + 1);
+    }
+    const written = entries.map((entry): DeliveryLogEntry => {
+      const seq = nextSeq.get(entry.userId)!;
+      nextSeq.set(entry.userId, seq + 1);
+      return {
+        id: entry.id ?? randomUUID(),
+        userId: entry.userId,
+        seq,
+        type: entry.type,
+        data: entry.data,
+        createdAt,
+      };
     });
+    for (let i = 0; i < written.length; i += INSERT_CHUNK) {
+      await trx
+        .insertInto('realtime_delivery_log')
+        .values(
+          written.slice(i, i + INSERT_CHUNK).map((entry) => ({
+            user_id: entry.userId,
+            seq: entry.seq,
+            id: entry.id,
+            type: entry.type,
+            data: JSON.stringify(entry.data ?? null),
+            created_at: entry.createdAt,
+          })),
+        )
+        .execute();
+    }
+    return written;
   }
 
   async ack(userId: string, seq: number): Promise<DeliveryLogHead> {

@@ -1,0 +1,14 @@
+import type { FactoryProvider } from '@nestjs/common';
+import { KyselyDeliveryLogStore, type DeliveryLogTables } from '@app/realtime';
+import type { Kysely } from 'kysely';
+import { DATABASE } from './database.constants';
+
+/**
+ * The realtime library's delivery log on the backend's database (SQLite or PostgreSQL), shared
+ * by the realtime module and by services that write log entries in their own transactions.
+ */
+export const deliveryLogProvider: FactoryProvider<KyselyDeliveryLogStore> = {
+  provide: KyselyDeliveryLogStore,
+  inject: [DATABASE],
+  useFactory: (db: Kysely<DeliveryLogTables>) => new KyselyDeliveryLogStore(db),
+};
