@@ -96,3 +96,18 @@ export {
   KyselyDeliveryLogStore,
   type KyselyDeliveryLogStoreOptions,
 } from './durable/kysely-delivery-log.store';
+
+// Reminders
+export {
+  REMINDER_PUSH_TYPE,
+  type NewReminder,
+  type Reminder,
+  type ReminderFiring,
+} from './reminders/reminder.interface';
+export {
+  createReminderTables,
+  dropReminderTables,
+  type ReminderTables,
+} from './reminders/reminder.schema';
+export { KyselyReminderStore, type FiringRound } from './reminders/kysely-reminder.store';
+export { ReminderScheduler } from './reminders/reminder.scheduler';

@@ -16,6 +16,12 @@ export const HEARTBEAT_INTERVAL_NAME = 'realtime:heartbeat';
 /** Name of the credential-expiry interval in `SchedulerRegistry`. */
 export const EXPIRY_INTERVAL_NAME = 'realtime:credential-expiry';
 
+/** Name of the reminder safety-net sweep in `SchedulerRegistry`. */
+export const REMINDER_SWEEP_INTERVAL_NAME = 'realtime:reminder-sweep';
+
+/** Name of the timer for the next due reminder in `SchedulerRegistry`. */
+export const REMINDER_TIMER_NAME = 'realtime:reminder-next';
+
 /** Message types the module handles itself; a gateway may not subscribe to them. */
 export const RESERVED_MESSAGE_TYPES: readonly string[] = ['ping', 'join', 'leave', 'ack', 'resume'];
 

@@ -75,3 +75,8 @@ export const cursorAhead = (afterSeq: number, lastSeq: number): string =>
 export const resumeInProgress = (): string => 'A resume is already in progress on this connection.';
 
 export const invalidLastSeq = (): string => 'lastSeq must be a non-negative integer.';
+
+export const remindersNeedDeliveryLog = (): string =>
+  'reminderStore needs a deliveryLog: firings are written to the delivery log';
+
+export const reminderRoundFailed = (): string => 'Firing due reminders failed; retrying.';

@@ -14,6 +14,7 @@ import { MessageDispatcher } from './messaging/message.dispatcher';
 import { RoomRequestHandler } from './messaging/room-request.handler';
 import { DurableDelivery } from './durable/durable-delivery.service';
 import { DeliveryRequestHandler } from './durable/delivery-request.handler';
+import { ReminderScheduler } from './reminders/reminder.scheduler';
 import type { RealtimeModuleOptions } from './options/realtime-module-options.interface';
 import { resolveRealtimeOptions } from './options/realtime-options.resolver';
 import type { ResolvedRealtimeOptions } from './options/resolved-realtime-options.interface';
@@ -55,6 +56,7 @@ import { ConnectionRegistry } from './registry/connection-registry';
     RoomRequestHandler,
     DurableDelivery,
     DeliveryRequestHandler,
+    ReminderScheduler,
     MessageDispatcher,
   ],
   exports: [
@@ -64,6 +66,7 @@ import { ConnectionRegistry } from './registry/connection-registry';
     RealtimePublisher,
     WsTicketService,
     DurableDelivery,
+    ReminderScheduler,
   ],
 })
 export class RealtimeModule extends ConfigurableRealtimeModule {}

@@ -1,4 +1,5 @@
 import type { DeliveryLogStore } from '../durable/delivery-log.store';
+import type { KyselyReminderStore } from '../reminders/kysely-reminder.store';
 import type { IncomingMessage } from 'node:http';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
@@ -80,6 +81,16 @@ export interface RealtimeModuleOptions {
   deliveryLog?: DeliveryLogStore;
   /** Entries read from the log per round trip while a client catches up. Default `500`. */
   replayBatchSize?: number;
+  /**
+   * Reminders to fire (a `KyselyReminderStore` on the same database as `deliveryLog`, which it
+   * needs). Default: none, no reminder scheduler.
+   */
+  reminderStore?: KyselyReminderStore;
+  /**
+   * Milliseconds between the scheduler's safety-net sweeps; the next due reminder has its own
+   * timer. Default `5000`.
+   */
+  reminderSweepIntervalMs?: number;
   /**
    * Milliseconds to wait, at shutdown, for clients to answer the 1001 close before they are
    * terminated. Default `5000`.

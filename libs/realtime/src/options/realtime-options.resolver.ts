@@ -25,6 +25,7 @@ const DEFAULTS = {
   ticketTtlMs: 30_000,
   shutdownTimeoutMs: 5_000,
   replayBatchSize: 500,
+  reminderSweepIntervalMs: 5_000,
 } as const;
 
 const denyAllRooms = (): boolean => false;
@@ -125,6 +126,12 @@ export function resolveRealtimeOptions(
     ticketStore: options.ticketStore,
     deliveryLog: options.deliveryLog,
     replayBatchSize: positive('replayBatchSize', options.replayBatchSize, DEFAULTS.replayBatchSize),
+    reminderStore: options.reminderStore,
+    reminderSweepIntervalMs: positive(
+      'reminderSweepIntervalMs',
+      options.reminderSweepIntervalMs,
+      DEFAULTS.reminderSweepIntervalMs,
+    ),
     shutdownTimeoutMs: positive(
       'shutdownTimeoutMs',
       options.shutdownTimeoutMs,
@@ -133,6 +140,9 @@ export function resolveRealtimeOptions(
     authorizeRoom: fn('authorizeRoom', options.authorizeRoom, denyAllRooms),
     resolvePrincipal: fn('resolvePrincipal', options.resolvePrincipal, defaultPrincipalResolver),
   };
+  if (options.reminderStore !== undefined && options.deliveryLog === undefined) {
+    problems.push(messages.remindersNeedDeliveryLog());
+  }
   if (problems.length > 0) throw new RealtimeOptionsError(problems);
   return resolved;
 }

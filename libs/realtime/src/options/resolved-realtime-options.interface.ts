@@ -1,4 +1,5 @@
 import type { DeliveryLogStore } from '../durable/delivery-log.store';
+import type { KyselyReminderStore } from '../reminders/kysely-reminder.store';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type {
   PrincipalResolver,
@@ -24,6 +25,8 @@ export interface ResolvedRealtimeOptions {
   readonly ticketStore: WsTicketStore | undefined;
   readonly deliveryLog: DeliveryLogStore | undefined;
   readonly replayBatchSize: number;
+  readonly reminderStore: KyselyReminderStore | undefined;
+  readonly reminderSweepIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly authorizeRoom: RoomAuthorizer;
   readonly resolvePrincipal: PrincipalResolver;

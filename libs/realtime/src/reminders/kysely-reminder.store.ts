@@ -1,0 +1,161 @@
+import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import type { DeliveryLogEntry } from '../durable/delivery-log-entry.interface';
+import type { DeliveryLogTables } from '../durable/delivery-log.schema';
+import type { KyselyDeliveryLogStore } from '../durable/kysely-delivery-log.store';
+import {
+  REMINDER_PUSH_TYPE,
+  type NewReminder,
+  type Reminder,
+  type ReminderFiring,
+} from './reminder.interface';
+import type { ReminderTables } from './reminder.schema';
+
+type Tables = ReminderTables & DeliveryLogTables;
+type Row = Selectable<ReminderTables['realtime_reminders']>;
+
+/** What one firing round did. */
+export interface FiringRound {
+  /** Log entries written (push them live after the commit). */
+  written: DeliveryLogEntry[];
+  /** Reminders fired. */
+  fired: number;
+}
+
+/**
+ * Reminders on Kysely (SQLite and PostgreSQL), with the firing step that makes each occurrence
+ * fire exactly once: due rows are claimed, advanced and logged in one transaction. On
+ * PostgreSQL the claim is `FOR UPDATE SKIP LOCKED`, so several instances on one database take
+ * disjoint rows, and "now" is the database's clock; SQLite serializes writers anyway.
+ */
+export class KyselyReminderStore {
+  private readonly postgres: boolean;
+
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly log: KyselyDeliveryLogStore,
+  ) {
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  }
+
+  async create(reminder: NewReminder): Promise<Reminder> {
+    const row = {
+      id: randomUUID(),
+      user_id: reminder.userId,
+      title: reminder.title,
+      body: reminder.body ?? null,
+      due_at: reminder.dueAt,
+      created_at: Date.now(),
+      last_fired_at: null,
+    };
+    await this.db.insertInto('realtime_reminders').values(row).execute();
+    return toReminder(row);
+  }
+
+  /** The user's reminder, or `undefined` (someone else's is not revealed). */
+  async get(userId: string, id: string): Promise<Reminder | undefined> {
+    const row = await this.db
+      .selectFrom('realtime_reminders')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toReminder(row);
+  }
+
+  /** The user's reminders, newest first. */
+  async list(userId: string, limit: number): Promise<Reminder[]> {
+    const rows = await this.db
+      .selectFrom('realtime_reminders')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toReminder);
+  }
+
+  /** @returns whether the user had that reminder. */
+  async remove(userId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('realtime_reminders')
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** The earliest pending occurrence, ms since the epoch. */
+  async nextDueAt(): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('realtime_reminders')
+      .select((eb) => eb.fn.min('due_at').as('next'))
+      .executeTakeFirst();
+    return row?.next === null || row?.next === undefined ? undefined : Number(row.next);
+  }
+
+  /**
+   * Claims up to `limit` due occurrences, writes a `schedule-reminder` entry to each owner's
+   * log and advances the reminders, all in one transaction.
+   */
+  fireDue(limit: number): Promise<FiringRound> {
+    return this.db.transaction().execute(async (trx) => {
+      const now = await this.now(trx);
+      let query = trx
+        .selectFrom('realtime_reminders')
+        .selectAll()
+        .where('due_at', '<=', now)
+        .orderBy('due_at')
+        .limit(limit);
+      if (this.postgres) query = query.forUpdate().skipLocked();
+      const due = await query.execute();
+      if (due.length === 0) return { written: [], fired: 0 };
+      await trx
+        .updateTable('realtime_reminders')
+        .set({ due_at: null, last_fired_at: now })
+        .where(
+          'id',
+          'in',
+          due.map((row) => row.id),
+        )
+        .execute();
+      const firedAt = new Date(now).toISOString();
+      const written = await this.log.appendIn(
+        trx as unknown as Transaction<DeliveryLogTables>,
+        due.map((row) => {
+          const firing: ReminderFiring = {
+            reminder: toReminder({ ...row, due_at: null, last_fired_at: now }),
+            dueAt: new Date(Number(row.due_at)).toISOString(),
+            firedAt,
+          };
+          return { userId: row.user_id, type: REMINDER_PUSH_TYPE, data: firing };
+        }),
+      );
+      return { written, fired: due.length };
+    });
+  }
+
+  /** The database's clock on PostgreSQL (shared by every instance), this process's on SQLite. */
+  private async now(trx: Transaction<Tables>): Promise<number> {
+    if (!this.postgres) return Date.now();
+    const { rows } = await sql<{
+      now: string;
+    }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as now`.execute(trx);
+    return Number(rows[0].now);
+  }
+}
+
+function toReminder(row: Row): Reminder {
+  const reminder: Reminder = {
+    id: row.id,
+    userId: row.user_id,
+    title: row.title,
+    dueAt: row.due_at === null ? null : new Date(Number(row.due_at)).toISOString(),
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    lastFiredAt:
+      row.last_fired_at === null ? null : new Date(Number(row.last_fired_at)).toISOString(),
+  };
+  if (row.body !== null) reminder.body = row.body;
+  return reminder;
+}

@@ -1,0 +1,34 @@
+/** A reminder as stored and as pushed in `schedule-reminder` frames. */
+export interface Reminder {
+  id: string;
+  userId: string;
+  title: string;
+  body?: string;
+  /** Next occurrence, ISO 8601; `null` once a one-off reminder has fired. */
+  dueAt: string | null;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601, or `null` before the first firing. */
+  lastFiredAt: string | null;
+}
+
+/** What creating a reminder needs. */
+export interface NewReminder {
+  userId: string;
+  title: string;
+  body?: string;
+  /** When it fires, ms since the epoch; a time in the past fires at once. */
+  dueAt: number;
+}
+
+/** `data` of a `schedule-reminder` frame. */
+export interface ReminderFiring {
+  reminder: Reminder;
+  /** The occurrence that fired, ISO 8601 (late firings keep their original time). */
+  dueAt: string;
+  /** When it actually fired, ISO 8601. */
+  firedAt: string;
+}
+
+/** The push type of a reminder firing, as the classic WebSocket tutorials name it. */
+export const REMINDER_PUSH_TYPE = 'schedule-reminder';

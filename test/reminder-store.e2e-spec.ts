@@ -1,0 +1,122 @@
+import {
+  createDeliveryLogTables,
+  createReminderTables,
+  KyselyDeliveryLogStore,
+  KyselyReminderStore,
+  type DeliveryLogTables,
+  type ReminderFiring,
+  type ReminderTables,
+} from '@app/realtime';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { describeWithPostgres, ScopedPostgres } from './support/postgres';
+import { ScopedEnvironment } from './support/scoped-environment';
+
+type Tables = ReminderTables & DeliveryLogTables;
+
+interface Target {
+  db: Kysely<Tables>;
+  dispose(): Promise<void>;
+}
+
+function openSqlite(): Promise<Target> {
+  const environment = new ScopedEnvironment('reminder-store');
+  const database = new BetterSqlite3(`${environment.dir}/reminders.sqlite`);
+  database.pragma('journal_mode = WAL');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  return Promise.resolve({
+    db,
+    dispose: async () => {
+      await db.destroy();
+      environment.restore();
+    },
+  });
+}
+
+async function openPostgres(): Promise<Target> {
+  const scoped = await ScopedPostgres.create<Tables>();
+  return { db: scoped.db, dispose: () => scoped.drop() };
+}
+
+function contract(open: () => Promise<Target>): void {
+  let target: Target;
+  let log: KyselyDeliveryLogStore;
+  let reminders: KyselyReminderStore;
+
+  beforeEach(async () => {
+    target = await open();
+    await createDeliveryLogTables(target.db as Kysely<unknown>);
+    await createReminderTables(target.db as Kysely<unknown>);
+    log = new KyselyDeliveryLogStore(target.db);
+    reminders = new KyselyReminderStore(target.db, log);
+  });
+
+  afterEach(async () => {
+    await target.dispose();
+  });
+
+  it('fires due reminders once, with their original dueAt, into the owner’s log', async () => {
+    const overdue = Date.now() - 60_000;
+    const past = await reminders.create({ userId: 'a', title: 'late', body: 'b', dueAt: overdue });
+    const future = await reminders.create({
+      userId: 'a',
+      title: 'later',
+      dueAt: Date.now() + 3_600_000,
+    });
+    expect(await reminders.nextDueAt()).toBe(overdue);
+
+    const round = await reminders.fireDue(100);
+    expect(round.fired).toBe(1);
+    expect(round.written).toHaveLength(1);
+    const [entry] = round.written;
+    expect(entry).toMatchObject({ userId: 'a', seq: 1, type: 'schedule-reminder' });
+    const firing = entry.data as ReminderFiring;
+    expect(firing.reminder).toMatchObject({ id: past.id, title: 'late', body: 'b', dueAt: null });
+    expect(firing.dueAt).toBe(new Date(overdue).toISOString());
+    expect(Date.parse(firing.firedAt)).toBeGreaterThanOrEqual(overdue);
+
+    expect((await reminders.fireDue(100)).fired).toBe(0);
+    expect(await reminders.get('a', past.id)).toMatchObject({
+      dueAt: null,
+      lastFiredAt: firing.firedAt,
+    });
+    expect(await reminders.nextDueAt()).toBe(Date.parse(future.dueAt!));
+    const read = await log.readAfter('a', 0, 10);
+    expect(read.kind === 'entries' && read.entries.map((e) => e.id)).toEqual([entry.id]);
+  });
+
+  it('keeps reminders to their owner', async () => {
+    const mine = await reminders.create({ userId: 'a', title: 'x', dueAt: Date.now() + 60_000 });
+    expect(await reminders.get('b', mine.id)).toBeUndefined();
+    expect(await reminders.remove('b', mine.id)).toBe(false);
+    expect((await reminders.list('a', 10)).map((r) => r.id)).toEqual([mine.id]);
+    expect(await reminders.list('b', 10)).toEqual([]);
+    expect(await reminders.remove('a', mine.id)).toBe(true);
+    expect(await reminders.get('a', mine.id)).toBeUndefined();
+  });
+
+  it('fires each occurrence exactly once under concurrent rounds', async () => {
+    const dueAt = Date.now() - 1_000;
+    for (let i = 0; i < 60; i++) {
+      await reminders.create({ userId: `u${i % 3}`, title: `r${i}`, dueAt });
+    }
+    const other = new KyselyReminderStore(target.db, new KyselyDeliveryLogStore(target.db));
+    const rounds = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? reminders : other).fireDue(15)),
+    );
+    const again = await reminders.fireDue(100);
+    const fired = [...rounds, again].flatMap((round) => round.written);
+    const ids = fired.map((entry) => (entry.data as ReminderFiring).reminder.id);
+    expect(ids).toHaveLength(60);
+    expect(new Set(ids).size).toBe(60);
+    for (const user of ['u0', 'u1', 'u2']) {
+      const read = await log.readAfter(user, 0, 100);
+      expect(read.kind === 'entries' && read.entries.map((e) => e.seq)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+    }
+  });
+}
+
+describe('Reminder store contract: SQLite', () => contract(openSqlite));
+describeWithPostgres('Reminder store contract: PostgreSQL', () => contract(openPostgres));
