@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { AppRealtimeModule } from './realtime/app-realtime.module';
+import { RemindersModule } from './reminders/reminders.module';
 import { UsersModule } from './users/users.module';
 
 /** The reference backend: REST (auth, notifications, health) and WebSocket push. */
@@ -16,6 +17,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     AppRealtimeModule,
     NotificationsModule,
+    RemindersModule,
     HealthModule,
   ],
 })

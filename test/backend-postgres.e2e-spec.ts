@@ -43,6 +43,7 @@ describeWithPostgres('Reference backend on PostgreSQL (DATABASE_URL)', () => {
       'notifications',
       'realtime_delivery_cursors',
       'realtime_delivery_log',
+      'realtime_reminders',
       'users',
     ]);
     await backend.close();

@@ -40,8 +40,8 @@ async function openPostgres(): Promise<Target> {
 
 function contract(open: () => Promise<Target>): void {
   let target: Target;
-  let log: KyselyDeliveryLogStore;
-  let reminders: KyselyReminderStore;
+  let log: KyselyDeliveryLogStore<Tables>;
+  let reminders: KyselyReminderStore<Tables>;
 
   beforeEach(async () => {
     target = await open();

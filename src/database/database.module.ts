@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { AppConfigModule } from '../config/app-config.module';
 import { DATABASE } from './database.constants';
 import { databaseProvider } from './database.provider';
-import { deliveryLogProvider } from './delivery-log.provider';
+import { deliveryLogProvider, reminderStoreProvider } from './delivery-log.provider';
 import type { DatabaseSchema } from './database.schema';
 import { InjectDatabase } from './inject-database.decorator';
 
@@ -16,8 +16,8 @@ import { InjectDatabase } from './inject-database.decorator';
 @Global()
 @Module({
   imports: [AppConfigModule],
-  providers: [databaseProvider, deliveryLogProvider],
-  exports: [DATABASE, deliveryLogProvider],
+  providers: [databaseProvider, deliveryLogProvider, reminderStoreProvider],
+  exports: [DATABASE, deliveryLogProvider, reminderStoreProvider],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@InjectDatabase() private readonly db: Kysely<DatabaseSchema>) {}

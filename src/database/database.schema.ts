@@ -1,4 +1,4 @@
-import type { DeliveryLogTables } from '@app/realtime';
+import type { DeliveryLogTables, ReminderTables } from '@app/realtime';
 import type { ColumnType } from 'kysely';
 
 /** The `users` table. */
@@ -30,7 +30,7 @@ export interface NotificationsTable {
 }
 
 /** Every table, as Kysely sees them. A new migration adds its table here. */
-export interface DatabaseSchema extends DeliveryLogTables {
+export interface DatabaseSchema extends DeliveryLogTables, ReminderTables {
   users: UsersTable;
   notifications: NotificationsTable;
 }

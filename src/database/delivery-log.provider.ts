@@ -1,5 +1,10 @@
 import type { FactoryProvider } from '@nestjs/common';
-import { KyselyDeliveryLogStore, type DeliveryLogTables } from '@app/realtime';
+import {
+  KyselyDeliveryLogStore,
+  KyselyReminderStore,
+  type DeliveryLogTables,
+  type ReminderTables,
+} from '@app/realtime';
 import type { Kysely } from 'kysely';
 import { DATABASE } from './database.constants';
 
@@ -11,4 +16,12 @@ export const deliveryLogProvider: FactoryProvider<KyselyDeliveryLogStore> = {
   provide: KyselyDeliveryLogStore,
   inject: [DATABASE],
   useFactory: (db: Kysely<DeliveryLogTables>) => new KyselyDeliveryLogStore(db),
+};
+
+/** The realtime library's reminders on the backend's database, firing into the delivery log. */
+export const reminderStoreProvider: FactoryProvider<KyselyReminderStore> = {
+  provide: KyselyReminderStore,
+  inject: [DATABASE, KyselyDeliveryLogStore],
+  useFactory: (db: Kysely<DeliveryLogTables & ReminderTables>, log: KyselyDeliveryLogStore) =>
+    new KyselyReminderStore(db, log),
 };

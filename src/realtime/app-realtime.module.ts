@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { KyselyDeliveryLogStore, RealtimeModule } from '@app/realtime';
+import { KyselyDeliveryLogStore, KyselyReminderStore, RealtimeModule } from '@app/realtime';
 import { AuthModule } from '../auth/auth.module';
 import { AppConfigModule, AppConfigService } from '../config';
 import { AppGateway } from './app.gateway';
@@ -10,12 +10,12 @@ import { authorizeRoom } from './room-policy';
   imports: [
     RealtimeModule.forRootAsync({
       imports: [AppConfigModule],
-      inject: [AppConfigService, KyselyDeliveryLogStore],
-      useFactory: (config: AppConfigService, deliveryLog: KyselyDeliveryLogStore) => ({
-        ...config.realtime,
-        authorizeRoom,
-        deliveryLog,
-      }),
+      inject: [AppConfigService, KyselyDeliveryLogStore, KyselyReminderStore],
+      useFactory: (
+        config: AppConfigService,
+        deliveryLog: KyselyDeliveryLogStore,
+        reminderStore: KyselyReminderStore,
+      ) => ({ ...config.realtime, authorizeRoom, deliveryLog, reminderStore }),
     }),
     AuthModule,
   ],

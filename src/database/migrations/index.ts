@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as users from './0001_users';
 import * as deliveryLog from './0002_delivery_log';
 import * as notifications from './0003_notifications';
+import * as reminders from './0004_reminders';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -11,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_users': users,
   '0002_delivery_log': deliveryLog,
   '0003_notifications': notifications,
+  '0004_reminders': reminders,
 };

@@ -32,19 +32,24 @@ export interface KyselyDeliveryLogStoreOptions {
  * take turns per user, SQLite serializes writers anyway, and a rolled-back batch releases its
  * seqs with everything else — so seqs have no gaps and no duplicates.
  */
-export class KyselyDeliveryLogStore implements DeliveryLogStore {
+export class KyselyDeliveryLogStore<
+  DB extends DeliveryLogTables = DeliveryLogTables,
+> implements DeliveryLogStore {
   private readonly now: () => number;
+  private readonly db: Kysely<DeliveryLogTables>;
 
-  constructor(
-    private readonly db: Kysely<DeliveryLogTables>,
-    options: KyselyDeliveryLogStoreOptions = {},
-  ) {
+  /** @param db any Kysely whose schema includes {@link DeliveryLogTables}. */
+  constructor(db: Kysely<DB>, options: KyselyDeliveryLogStoreOptions = {}) {
+    // Kysely's types are invariant in the schema; the store only touches its own tables.
+    this.db = db as unknown as Kysely<DeliveryLogTables>;
     this.now = options.now ?? Date.now;
   }
 
   async append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
     if (entries.length === 0) return [];
-    return this.db.transaction().execute((trx) => this.appendIn(trx, entries));
+    return this.db
+      .transaction()
+      .execute((trx) => this.appendIn(trx as unknown as Transaction<DB>, entries));
   }
 
   /**
@@ -53,10 +58,11 @@ export class KyselyDeliveryLogStore implements DeliveryLogStore {
    * entries live only after that transaction has committed.
    */
   async appendIn(
-    trx: Transaction<DeliveryLogTables>,
+    transaction: Transaction<DB>,
     entries: readonly NewDeliveryLogEntry[],
   ): Promise<DeliveryLogEntry[]> {
     if (entries.length === 0) return [];
+    const trx = transaction as unknown as Transaction<DeliveryLogTables>;
     const createdAt = this.now();
     const counts = new Map<string, number>();
     for (const entry of entries) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);

@@ -28,13 +28,19 @@ export interface FiringRound {
  * PostgreSQL the claim is `FOR UPDATE SKIP LOCKED`, so several instances on one database take
  * disjoint rows, and "now" is the database's clock; SQLite serializes writers anyway.
  */
-export class KyselyReminderStore {
+export class KyselyReminderStore<DB extends Tables = Tables> {
   private readonly postgres: boolean;
+  private readonly db: Kysely<Tables>;
+  private readonly log: KyselyDeliveryLogStore<Tables>;
 
-  constructor(
-    private readonly db: Kysely<Tables>,
-    private readonly log: KyselyDeliveryLogStore,
-  ) {
+  /**
+   * @param db any Kysely whose schema includes the reminder and delivery log tables.
+   * @param log the delivery log on the same database, which firings are written to.
+   */
+  constructor(db: Kysely<DB>, log: KyselyDeliveryLogStore<DB> | KyselyDeliveryLogStore) {
+    // Kysely's types are invariant in the schema; the store only touches its own tables.
+    this.db = db as unknown as Kysely<Tables>;
+    this.log = log as unknown as KyselyDeliveryLogStore<Tables>;
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
@@ -122,7 +128,7 @@ export class KyselyReminderStore {
         .execute();
       const firedAt = new Date(now).toISOString();
       const written = await this.log.appendIn(
-        trx as unknown as Transaction<DeliveryLogTables>,
+        trx,
         due.map((row) => {
           const firing: ReminderFiring = {
             reminder: toReminder({ ...row, due_at: null, last_fired_at: now }),

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { RemindersController } from './reminders.controller';
+
+/** REST for reminders; the realtime library's scheduler fires them. */
+@Module({
+  imports: [AuthModule],
+  controllers: [RemindersController],
+})
+export class RemindersModule {}

@@ -1,0 +1,99 @@
+import request from 'supertest';
+import { startBackend, type BackendTestApp } from './support/backend-test-app';
+import { closeAll, WsTestClient } from './support/ws-test-client';
+
+describe('Reference backend: reminders', () => {
+  let backend: BackendTestApp;
+  const clients: WsTestClient[] = [];
+
+  beforeEach(async () => {
+    backend = await startBackend();
+  });
+
+  afterEach(async () => {
+    await closeAll(clients.splice(0));
+    await backend.close();
+  });
+
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('pushes a reminder as schedule-reminder when it is due', async () => {
+    const ada = await backend.signUp('ada');
+    const { client } = await WsTestClient.connect(backend.wsUrl, { headers: as(ada.token) });
+    clients.push(client);
+    const dueAt = new Date(Date.now() + 500).toISOString();
+    const created = await request(backend.http)
+      .post('/reminders')
+      .set(as(ada.token))
+      .send({ title: 'Stand-up', body: 'room 2', dueAt })
+      .expect(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      userId: ada.id,
+      title: 'Stand-up',
+      body: 'room 2',
+      dueAt,
+      createdAt: expect.any(String),
+      lastFiredAt: null,
+    });
+    const frame = await client.next('schedule-reminder', 10_000);
+    expect(frame).toMatchObject({
+      type: 'schedule-reminder',
+      seq: 1,
+      data: { reminder: { id: created.body.id, title: 'Stand-up', dueAt: null }, dueAt },
+    });
+    const after = await request(backend.http)
+      .get(`/reminders/${created.body.id}`)
+      .set(as(ada.token))
+      .expect(200);
+    expect(after.body).toMatchObject({ dueAt: null, lastFiredAt: frame.data.firedAt });
+  });
+
+  it('fires a reminder due in the past at once', async () => {
+    const ada = await backend.signUp('ada');
+    const { client } = await WsTestClient.connect(backend.wsUrl, { headers: as(ada.token) });
+    clients.push(client);
+    const dueAt = new Date(Date.now() - 3_600_000).toISOString();
+    await request(backend.http)
+      .post('/reminders')
+      .set(as(ada.token))
+      .send({ title: 'Overdue', dueAt })
+      .expect(201);
+    expect((await client.next('schedule-reminder', 5_000)).data.dueAt).toBe(dueAt);
+  });
+
+  it('lists, reads and deletes only your own; someone else’s is 404', async () => {
+    const ada = await backend.signUp('ada');
+    const bob = await backend.signUp('bob');
+    const dueAt = new Date(Date.now() + 3_600_000).toISOString();
+    const mine = await request(backend.http)
+      .post('/reminders')
+      .set(as(ada.token))
+      .send({ title: 'Mine', dueAt })
+      .expect(201);
+    const list = await request(backend.http).get('/reminders').set(as(ada.token)).expect(200);
+    expect(list.body.items.map((r: { id: string }) => r.id)).toEqual([mine.body.id]);
+    expect(
+      (await request(backend.http).get('/reminders').set(as(bob.token)).expect(200)).body.items,
+    ).toEqual([]);
+    await request(backend.http).get(`/reminders/${mine.body.id}`).set(as(bob.token)).expect(404);
+    await request(backend.http).delete(`/reminders/${mine.body.id}`).set(as(bob.token)).expect(404);
+    await request(backend.http).delete(`/reminders/${mine.body.id}`).set(as(ada.token)).expect(204);
+    await request(backend.http).get(`/reminders/${mine.body.id}`).set(as(ada.token)).expect(404);
+  });
+
+  it('answers an invalid body with 400 and field details, and needs a token', async () => {
+    const ada = await backend.signUp('ada');
+    const invalid = await request(backend.http)
+      .post('/reminders')
+      .set(as(ada.token))
+      .send({ title: '', dueAt: 'tomorrow', extra: 1 })
+      .expect(400);
+    expect(invalid.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'dueAt',
+      'extra',
+      'title',
+    ]);
+    await request(backend.http).get('/reminders').expect(401);
+  });
+});
