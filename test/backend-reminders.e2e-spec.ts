@@ -49,6 +49,49 @@ describe('Reference backend: reminders', () => {
     expect(after.body).toMatchObject({ dueAt: null, lastFiredAt: frame.data.firedAt });
   });
 
+  it('fires a recurring reminder at each occurrence of its cron in its time zone', async () => {
+    const ada = await backend.signUp('ada');
+    const { client } = await WsTestClient.connect(backend.wsUrl, { headers: as(ada.token) });
+    clients.push(client);
+    const created = await request(backend.http)
+      .post('/reminders')
+      .set(as(ada.token))
+      .send({ title: 'Tick', cron: '* * * * * *', timezone: 'Europe/Berlin' })
+      .expect(201);
+    expect(created.body).toMatchObject({ cron: '* * * * * *', timezone: 'Europe/Berlin' });
+    const first = await client.next('schedule-reminder', 5_000);
+    const second = await client.next('schedule-reminder', 5_000);
+    expect([first.seq, second.seq]).toEqual([1, 2]);
+    const [a, b] = [first, second].map((f) => Date.parse(f.data.dueAt as string));
+    expect(a % 1000).toBe(0);
+    expect(b).toBeGreaterThan(a);
+    expect(second.data.reminder.id).toBe(created.body.id);
+    await request(backend.http)
+      .delete(`/reminders/${created.body.id}`)
+      .set(as(ada.token))
+      .expect(204);
+  });
+
+  it('refuses a schedule it cannot keep: 400 naming the field', async () => {
+    const ada = await backend.signUp('ada');
+    const post = (body: object) =>
+      request(backend.http).post('/reminders').set(as(ada.token)).send(body).expect(400);
+    const fields = (response: request.Response) =>
+      (response.body.details as { field: string }[]).map((d) => d.field).sort();
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    expect(
+      fields(await post({ title: 't', dueAt: soon, cron: '0 9 * * *', timezone: 'UTC' })),
+    ).toEqual(['dueAt']);
+    expect(fields(await post({ title: 't', cron: '0 9 * * *' }))).toEqual(['timezone']);
+    expect(fields(await post({ title: 't', cron: '0 9 * * *', timezone: 'Mars/Olympus' }))).toEqual(
+      ['timezone'],
+    );
+    expect(fields(await post({ title: 't', cron: '61 * * * *', timezone: 'UTC' }))).toEqual([
+      'cron',
+    ]);
+    expect(fields(await post({ title: 't' }))).toEqual(['dueAt']);
+  });
+
   it('fires a reminder due in the past at once', async () => {
     const ada = await backend.signUp('ada');
     const { client } = await WsTestClient.connect(backend.wsUrl, { headers: as(ada.token) });

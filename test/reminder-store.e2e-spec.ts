@@ -3,6 +3,7 @@ import {
   createReminderTables,
   KyselyDeliveryLogStore,
   KyselyReminderStore,
+  ReminderScheduleError,
   type DeliveryLogTables,
   type ReminderFiring,
   type ReminderTables,
@@ -83,6 +84,43 @@ function contract(open: () => Promise<Target>): void {
     expect(await reminders.nextDueAt()).toBe(Date.parse(future.dueAt!));
     const read = await log.readAfter('a', 0, 10);
     expect(read.kind === 'entries' && read.entries.map((e) => e.id)).toEqual([entry.id]);
+  });
+
+  it('fires a recurring reminder once after downtime and moves it to its next occurrence', async () => {
+    const recurring = await reminders.create({
+      userId: 'a',
+      title: 'every minute',
+      cron: '* * * * *',
+      timezone: 'Europe/Berlin',
+    });
+    expect(recurring).toMatchObject({ cron: '* * * * *', timezone: 'Europe/Berlin' });
+    expect(Date.parse(recurring.dueAt!) % 60_000).toBe(0);
+    // Three occurrences missed while "down".
+    const missed = Date.now() - 180_000;
+    await target.db
+      .updateTable('realtime_reminders')
+      .set({ due_at: missed })
+      .where('id', '=', recurring.id)
+      .execute();
+    const round = await reminders.fireDue(100);
+    expect(round.fired).toBe(1);
+    const firing = round.written[0].data as ReminderFiring;
+    expect(firing.dueAt).toBe(new Date(missed).toISOString());
+    const next = Date.parse(firing.reminder.dueAt!);
+    expect(next).toBeGreaterThan(Date.parse(firing.firedAt));
+    expect(next % 60_000).toBe(0);
+    expect((await reminders.get('a', recurring.id))?.dueAt).toBe(firing.reminder.dueAt);
+    expect((await reminders.fireDue(100)).fired).toBe(0);
+  });
+
+  it('refuses an unknown zone or an invalid cron, storing nothing', async () => {
+    await expect(
+      reminders.create({ userId: 'a', title: 'x', cron: '0 9 * * *', timezone: 'Mars/Olympus' }),
+    ).rejects.toBeInstanceOf(ReminderScheduleError);
+    await expect(
+      reminders.create({ userId: 'a', title: 'x', cron: 'every day', timezone: 'UTC' }),
+    ).rejects.toBeInstanceOf(ReminderScheduleError);
+    expect(await reminders.list('a', 10)).toEqual([]);
   });
 
   it('keeps reminders to their owner', async () => {

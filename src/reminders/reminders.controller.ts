@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -11,7 +12,14 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { KyselyReminderStore, ReminderScheduler, type Reminder } from '@app/realtime';
+import {
+  KyselyReminderStore,
+  ReminderScheduleError,
+  ReminderScheduler,
+  type Reminder,
+} from '@app/realtime';
+import { validationFailed } from '../config/config.messages';
+import type { ValidationFailureBody } from '../config/validation';
 import type { AuthUser } from '../auth/auth-user.interface';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -29,16 +37,31 @@ export class RemindersController {
     private readonly scheduler: ReminderScheduler,
   ) {}
 
-  /** Creates a one-off reminder; it is pushed as `schedule-reminder` when due. */
+  /**
+   * Creates a one-off (`dueAt`) or recurring (`cron` + `timezone`) reminder; each occurrence is
+   * pushed as `schedule-reminder` when due.
+   */
   @Post()
   @HttpCode(HttpStatus.CREATED)
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateReminderDto): Promise<Reminder> {
-    const reminder = await this.reminders.create({
-      userId: user.sub,
-      title: body.title,
-      body: body.body,
-      dueAt: Date.parse(body.dueAt),
-    });
+    const common = { userId: user.sub, title: body.title, body: body.body };
+    let reminder: Reminder;
+    try {
+      reminder = await this.reminders.create(
+        body.cron !== undefined
+          ? { ...common, cron: body.cron, timezone: body.timezone! }
+          : { ...common, dueAt: Date.parse(body.dueAt!) },
+      );
+    } catch (error) {
+      if (!(error instanceof ReminderScheduleError)) throw error;
+      const failure: ValidationFailureBody = {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: validationFailed(),
+        details: [{ field: 'cron', constraints: { schedule: error.problem } }],
+      };
+      throw new BadRequestException(failure);
+    }
     // The scheduler's timer may be set for later than this one.
     void this.scheduler.wake();
     return reminder;

@@ -109,5 +109,10 @@ export {
   dropReminderTables,
   type ReminderTables,
 } from './reminders/reminder.schema';
-export { KyselyReminderStore, type FiringRound } from './reminders/kysely-reminder.store';
+export {
+  KyselyReminderStore,
+  ReminderScheduleError,
+  type FiringRound,
+} from './reminders/kysely-reminder.store';
+export { nextOccurrence, scheduleProblem } from './reminders/next-occurrence';
 export { ReminderScheduler } from './reminders/reminder.scheduler';

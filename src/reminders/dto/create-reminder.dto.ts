@@ -1,6 +1,9 @@
-import { IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, IsTimeZone, Length, ValidateIf } from 'class-validator';
+import { IsAbsentWith } from './absent-with.validator';
 
-/** Body of `POST /reminders`: a one-off reminder. */
+/**
+ * Body of `POST /reminders`: one-off with `dueAt`, or recurring with `cron` and `timezone`.
+ */
 export class CreateReminderDto {
   @IsString()
   @Length(1, 200)
@@ -11,7 +14,20 @@ export class CreateReminderDto {
   @Length(0, 2000)
   body?: string;
 
-  /** When it fires, ISO 8601 with a time zone offset. A time in the past fires at once. */
+  /** One-off: when it fires, ISO 8601 with an offset. A time in the past fires at once. */
+  @ValidateIf((dto: CreateReminderDto) => dto.dueAt !== undefined || dto.cron === undefined)
   @IsISO8601({ strict: true, strictSeparator: true })
-  dueAt!: string;
+  @IsAbsentWith('cron')
+  dueAt?: string;
+
+  /** Recurring: a cron expression, 5 fields (or 6 with seconds first), e.g. `0 9 * * 1-5`. */
+  @ValidateIf((dto: CreateReminderDto) => dto.cron !== undefined)
+  @IsString()
+  @Length(1, 100)
+  cron?: string;
+
+  /** Recurring: the IANA time zone of the cron's wall-clock times, e.g. `Europe/Berlin`. */
+  @ValidateIf((dto: CreateReminderDto) => dto.cron !== undefined || dto.timezone !== undefined)
+  @IsTimeZone()
+  timezone?: string;
 }

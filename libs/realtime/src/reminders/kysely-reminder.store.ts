@@ -10,6 +10,15 @@ import {
   type ReminderFiring,
 } from './reminder.interface';
 import type { ReminderTables } from './reminder.schema';
+import { nextOccurrence, scheduleProblem } from './next-occurrence';
+
+/** A recurring schedule that cannot be used; nothing was stored. */
+export class ReminderScheduleError extends Error {
+  constructor(readonly problem: string) {
+    super(`Cannot schedule the reminder: ${problem}.`);
+    this.name = 'ReminderScheduleError';
+  }
+}
 
 type Tables = ReminderTables & DeliveryLogTables;
 type Row = Selectable<ReminderTables['realtime_reminders']>;
@@ -44,14 +53,34 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
+  /**
+   * @throws ReminderScheduleError for an unknown time zone, an invalid cron expression, or a
+   *   schedule that never fires.
+   */
   async create(reminder: NewReminder): Promise<Reminder> {
+    const now = Date.now();
+    let dueAt: number;
+    let cron: string | null = null;
+    let timezone: string | null = null;
+    if ('cron' in reminder) {
+      ({ cron, timezone } = reminder);
+      const problem = scheduleProblem(cron, timezone);
+      if (problem !== undefined) throw new ReminderScheduleError(problem);
+      const first = nextOccurrence(cron, timezone, now);
+      if (first === undefined) throw new ReminderScheduleError('the schedule never fires');
+      dueAt = first;
+    } else {
+      dueAt = reminder.dueAt;
+    }
     const row = {
       id: randomUUID(),
       user_id: reminder.userId,
       title: reminder.title,
       body: reminder.body ?? null,
-      due_at: reminder.dueAt,
-      created_at: Date.now(),
+      due_at: dueAt,
+      cron,
+      timezone,
+      created_at: now,
       last_fired_at: null,
     };
     await this.db.insertInto('realtime_reminders').values(row).execute();
@@ -117,21 +146,35 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
       if (this.postgres) query = query.forUpdate().skipLocked();
       const due = await query.execute();
       if (due.length === 0) return { written: [], fired: 0 };
-      await trx
-        .updateTable('realtime_reminders')
-        .set({ due_at: null, last_fired_at: now })
-        .where(
-          'id',
-          'in',
-          due.map((row) => row.id),
-        )
-        .execute();
+      // One-off: done. Recurring: the first occurrence after now — after downtime a reminder
+      // fires once for what it missed, not once per missed occurrence.
+      const next = due.map((row) =>
+        row.cron === null || row.timezone === null
+          ? null
+          : (nextOccurrence(row.cron, row.timezone, now) ?? null),
+      );
+      const oneOff = due.filter((_, i) => next[i] === null).map((row) => row.id);
+      if (oneOff.length > 0) {
+        await trx
+          .updateTable('realtime_reminders')
+          .set({ due_at: null, last_fired_at: now })
+          .where('id', 'in', oneOff)
+          .execute();
+      }
+      for (let i = 0; i < due.length; i++) {
+        if (next[i] === null) continue;
+        await trx
+          .updateTable('realtime_reminders')
+          .set({ due_at: next[i], last_fired_at: now })
+          .where('id', '=', due[i].id)
+          .execute();
+      }
       const firedAt = new Date(now).toISOString();
       const written = await this.log.appendIn(
         trx,
-        due.map((row) => {
+        due.map((row, index) => {
           const firing: ReminderFiring = {
-            reminder: toReminder({ ...row, due_at: null, last_fired_at: now }),
+            reminder: toReminder({ ...row, due_at: next[index], last_fired_at: now }),
             dueAt: new Date(Number(row.due_at)).toISOString(),
             firedAt,
           };
@@ -163,5 +206,7 @@ function toReminder(row: Row): Reminder {
       row.last_fired_at === null ? null : new Date(Number(row.last_fired_at)).toISOString(),
   };
   if (row.body !== null) reminder.body = row.body;
+  if (row.cron !== null) reminder.cron = row.cron;
+  if (row.timezone !== null) reminder.timezone = row.timezone;
   return reminder;
 }

@@ -6,20 +6,33 @@ export interface Reminder {
   body?: string;
   /** Next occurrence, ISO 8601; `null` once a one-off reminder has fired. */
   dueAt: string | null;
+  /** Recurring: the cron expression (5 fields, or 6 with seconds first). */
+  cron?: string;
+  /** Recurring: the IANA time zone the cron's wall-clock times are in. */
+  timezone?: string;
   /** ISO 8601. */
   createdAt: string;
   /** ISO 8601, or `null` before the first firing. */
   lastFiredAt: string | null;
 }
 
-/** What creating a reminder needs. */
-export interface NewReminder {
+/** What creating a reminder needs: a one-off time, or a recurring schedule. */
+export type NewReminder = {
   userId: string;
   title: string;
   body?: string;
-  /** When it fires, ms since the epoch; a time in the past fires at once. */
-  dueAt: number;
-}
+} & (
+  | {
+      /** When it fires, ms since the epoch; a time in the past fires at once. */
+      dueAt: number;
+    }
+  | {
+      /** Recurring: a cron expression (5 fields, or 6 with seconds first)… */
+      cron: string;
+      /** …read as wall-clock times in this IANA zone. */
+      timezone: string;
+    }
+);
 
 /** `data` of a `schedule-reminder` frame. */
 export interface ReminderFiring {

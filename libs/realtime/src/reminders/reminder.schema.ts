@@ -11,6 +11,9 @@ export interface ReminderTables {
     body: string | null;
     /** Next occurrence, ms since the epoch; `null` when nothing is left to fire. */
     due_at: ColumnType<number | string | null, number | null, number | null>;
+    /** Recurring reminders: the cron expression and its IANA zone; `null` for one-off. */
+    cron: string | null;
+    timezone: string | null;
     created_at: BigIntColumn;
     last_fired_at: ColumnType<number | string | null, number | null, number | null>;
   };
@@ -25,6 +28,8 @@ export async function createReminderTables(db: Kysely<unknown>): Promise<void> {
     .addColumn('title', 'text', (column) => column.notNull())
     .addColumn('body', 'text')
     .addColumn('due_at', 'bigint')
+    .addColumn('cron', 'text')
+    .addColumn('timezone', 'text')
     .addColumn('created_at', 'bigint', (column) => column.notNull())
     .addColumn('last_fired_at', 'bigint')
     .execute();
