@@ -92,6 +92,71 @@ describe('Reference backend: reminders', () => {
     expect(fields(await post({ title: 't' }))).toEqual(['dueAt']);
   });
 
+  it('changes and snoozes only your own reminders', async () => {
+    const ada = await backend.signUp('ada');
+    const bob = await backend.signUp('bob');
+    const { client } = await WsTestClient.connect(backend.wsUrl, { headers: as(ada.token) });
+    clients.push(client);
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await request(backend.http)
+      .post('/reminders')
+      .set(as(ada.token))
+      .send({ title: 'Draft', body: 'old', dueAt: later })
+      .expect(201);
+    const url = `/reminders/${created.body.id}`;
+
+    const renamed = await request(backend.http)
+      .patch(url)
+      .set(as(ada.token))
+      .send({ title: 'Final', body: null })
+      .expect(200);
+    expect(renamed.body).toMatchObject({ title: 'Final', dueAt: later });
+    expect(renamed.body).not.toHaveProperty('body');
+
+    const recurring = await request(backend.http)
+      .patch(url)
+      .set(as(ada.token))
+      .send({ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' })
+      .expect(200);
+    expect(recurring.body).toMatchObject({ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' });
+    expect(new Date(recurring.body.dueAt as string).getUTCMinutes()).toBe(0);
+
+    const snoozed = await request(backend.http)
+      .post(`${url}/snooze`)
+      .set(as(ada.token))
+      .send({ minutes: 10 })
+      .expect(200);
+    const delay = Date.parse(snoozed.body.dueAt as string) - Date.now();
+    expect(delay).toBeGreaterThan(9 * 60_000);
+    expect(delay).toBeLessThanOrEqual(10 * 60_000);
+
+    // Back to one-off, in the past: it fires at once.
+    const past = new Date(Date.now() - 1_000).toISOString();
+    await request(backend.http).patch(url).set(as(ada.token)).send({ dueAt: past }).expect(200);
+    expect((await client.next('schedule-reminder', 5_000)).data.reminder).toMatchObject({
+      id: created.body.id,
+      title: 'Final',
+      dueAt: null,
+    });
+
+    await request(backend.http).patch(url).set(as(bob.token)).send({ title: 'x' }).expect(404);
+    await request(backend.http)
+      .post(`${url}/snooze`)
+      .set(as(bob.token))
+      .send({ minutes: 5 })
+      .expect(404);
+    await request(backend.http)
+      .post(`${url}/snooze`)
+      .set(as(ada.token))
+      .send({ minutes: 0 })
+      .expect(400);
+    await request(backend.http)
+      .patch(url)
+      .set(as(ada.token))
+      .send({ dueAt: later, cron: '0 9 * * *' })
+      .expect(400);
+  });
+
   it('fires a reminder due in the past at once', async () => {
     const ada = await backend.signUp('ada');
     const { client } = await WsTestClient.connect(backend.wsUrl, { headers: as(ada.token) });

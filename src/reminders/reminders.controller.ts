@@ -8,6 +8,7 @@ import {
   HttpStatus,
   NotFoundException,
   Param,
+  Patch,
   Post,
   Query,
   UseGuards,
@@ -25,6 +26,8 @@ import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { CreateReminderDto } from './dto/create-reminder.dto';
 import { ListRemindersQuery } from './dto/list-reminders.query';
+import { SnoozeReminderDto } from './dto/snooze-reminder.dto';
+import { UpdateReminderDto } from './dto/update-reminder.dto';
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -53,14 +56,7 @@ export class RemindersController {
           : { ...common, dueAt: Date.parse(body.dueAt!) },
       );
     } catch (error) {
-      if (!(error instanceof ReminderScheduleError)) throw error;
-      const failure: ValidationFailureBody = {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: validationFailed(),
-        details: [{ field: 'cron', constraints: { schedule: error.problem } }],
-      };
-      throw new BadRequestException(failure);
+      throw asBadRequest(error);
     }
     // The scheduler's timer may be set for later than this one.
     void this.scheduler.wake();
@@ -82,6 +78,44 @@ export class RemindersController {
     return reminder;
   }
 
+  /** Changes title, body or schedule. */
+  @Patch(':id')
+  async update(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: UpdateReminderDto,
+  ): Promise<Reminder> {
+    let reminder: Reminder | undefined;
+    try {
+      reminder = await this.reminders.update(user.sub, id, {
+        title: body.title,
+        body: body.body,
+        dueAt: body.dueAt === undefined ? undefined : Date.parse(body.dueAt),
+        cron: body.cron,
+        timezone: body.timezone,
+      });
+    } catch (error) {
+      throw asBadRequest(error);
+    }
+    if (reminder === undefined) throw new NotFoundException('No such reminder.');
+    void this.scheduler.wake();
+    return reminder;
+  }
+
+  /** Fires the reminder again `minutes` from now. */
+  @Post(':id/snooze')
+  @HttpCode(HttpStatus.OK)
+  async snooze(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Body() body: SnoozeReminderDto,
+  ): Promise<Reminder> {
+    const reminder = await this.reminders.snooze(user.sub, id, body.minutes);
+    if (reminder === undefined) throw new NotFoundException('No such reminder.');
+    void this.scheduler.wake();
+    return reminder;
+  }
+
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
@@ -89,4 +123,16 @@ export class RemindersController {
       throw new NotFoundException('No such reminder.');
     }
   }
+}
+
+/** A schedule the store cannot keep is the client's mistake: 400 naming `cron`. */
+function asBadRequest(error: unknown): unknown {
+  if (!(error instanceof ReminderScheduleError)) return error;
+  const failure: ValidationFailureBody = {
+    statusCode: 400,
+    error: 'Bad Request',
+    message: validationFailed(),
+    details: [{ field: 'cron', constraints: { schedule: error.problem } }],
+  };
+  return new BadRequestException(failure);
 }

@@ -102,6 +102,7 @@ export {
   REMINDER_PUSH_TYPE,
   type NewReminder,
   type Reminder,
+  type ReminderChanges,
   type ReminderFiring,
 } from './reminders/reminder.interface';
 export {

@@ -7,6 +7,7 @@ import {
   REMINDER_PUSH_TYPE,
   type NewReminder,
   type Reminder,
+  type ReminderChanges,
   type ReminderFiring,
 } from './reminder.interface';
 import type { ReminderTables } from './reminder.schema';
@@ -109,6 +110,74 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
       .limit(limit)
       .execute();
     return rows.map(toReminder);
+  }
+
+  /**
+   * Applies `changes` to the user's reminder.
+   *
+   * @returns the reminder as changed, or `undefined` when the user has no such reminder.
+   * @throws ReminderScheduleError when the resulting schedule cannot be kept (nothing changed).
+   */
+  async update(
+    userId: string,
+    id: string,
+    changes: ReminderChanges,
+  ): Promise<Reminder | undefined> {
+    const row = await this.db
+      .selectFrom('realtime_reminders')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const next: Row = { ...row };
+    if (changes.title !== undefined) next.title = changes.title;
+    if (changes.body !== undefined) next.body = changes.body;
+    if (changes.dueAt !== undefined) {
+      Object.assign(next, { due_at: changes.dueAt, cron: null, timezone: null });
+    } else if (changes.cron !== undefined || changes.timezone !== undefined) {
+      const cron = changes.cron ?? row.cron;
+      const timezone = changes.timezone ?? row.timezone;
+      if (cron === null || timezone === null) {
+        throw new ReminderScheduleError('a recurring reminder needs both cron and timezone');
+      }
+      const problem = scheduleProblem(cron, timezone);
+      if (problem !== undefined) throw new ReminderScheduleError(problem);
+      const first = nextOccurrence(cron, timezone, Date.now());
+      if (first === undefined) throw new ReminderScheduleError('the schedule never fires');
+      Object.assign(next, { due_at: first, cron, timezone });
+    }
+    await this.db
+      .updateTable('realtime_reminders')
+      .set({
+        title: next.title,
+        body: next.body,
+        due_at: next.due_at === null ? null : Number(next.due_at),
+        cron: next.cron,
+        timezone: next.timezone,
+      })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .execute();
+    return toReminder(next);
+  }
+
+  /**
+   * Moves the reminder's next firing to `minutes` from now (a recurring one then carries on
+   * with its schedule).
+   *
+   * @returns the reminder, or `undefined` when the user has no such reminder.
+   */
+  async snooze(userId: string, id: string, minutes: number): Promise<Reminder | undefined> {
+    const dueAt = Date.now() + minutes * 60_000;
+    const result = await this.db
+      .updateTable('realtime_reminders')
+      .set({ due_at: dueAt })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return this.get(userId, id);
   }
 
   /** @returns whether the user had that reminder. */

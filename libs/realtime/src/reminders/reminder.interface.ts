@@ -45,3 +45,16 @@ export interface ReminderFiring {
 
 /** The push type of a reminder firing, as the classic WebSocket tutorials name it. */
 export const REMINDER_PUSH_TYPE = 'schedule-reminder';
+
+/**
+ * Changes to a reminder. `dueAt` makes it one-off at that time; `cron` + `timezone` make it
+ * recurring (either alone changes that part of an existing schedule).
+ */
+export interface ReminderChanges {
+  title?: string;
+  /** `null` removes the body. */
+  body?: string | null;
+  dueAt?: number;
+  cron?: string;
+  timezone?: string;
+}
