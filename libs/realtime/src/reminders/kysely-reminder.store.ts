@@ -65,11 +65,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     let timezone: string | null = null;
     if ('cron' in reminder) {
       ({ cron, timezone } = reminder);
-      const problem = scheduleProblem(cron, timezone);
-      if (problem !== undefined) throw new ReminderScheduleError(problem);
-      const first = nextOccurrence(cron, timezone, now);
-      if (first === undefined) throw new ReminderScheduleError('the schedule never fires');
-      dueAt = first;
+      dueAt = firstOccurrence(cron, timezone);
     } else {
       dueAt = reminder.dueAt;
     }
@@ -90,12 +86,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
 
   /** The user's reminder, or `undefined` (someone else's is not revealed). */
   async get(userId: string, id: string): Promise<Reminder | undefined> {
-    const row = await this.db
-      .selectFrom('realtime_reminders')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.ownRow(userId, id);
     return row === undefined ? undefined : toReminder(row);
   }
 
@@ -123,12 +114,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     id: string,
     changes: ReminderChanges,
   ): Promise<Reminder | undefined> {
-    const row = await this.db
-      .selectFrom('realtime_reminders')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const row = await this.ownRow(userId, id);
     if (row === undefined) return undefined;
     const next: Row = { ...row };
     if (changes.title !== undefined) next.title = changes.title;
@@ -141,11 +127,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
       if (cron === null || timezone === null) {
         throw new ReminderScheduleError('a recurring reminder needs both cron and timezone');
       }
-      const problem = scheduleProblem(cron, timezone);
-      if (problem !== undefined) throw new ReminderScheduleError(problem);
-      const first = nextOccurrence(cron, timezone, Date.now());
-      if (first === undefined) throw new ReminderScheduleError('the schedule never fires');
-      Object.assign(next, { due_at: first, cron, timezone });
+      Object.assign(next, { due_at: firstOccurrence(cron, timezone), cron, timezone });
     }
     await this.db
       .updateTable('realtime_reminders')
@@ -254,6 +236,15 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     });
   }
 
+  private ownRow(userId: string, id: string): Promise<Row | undefined> {
+    return this.db
+      .selectFrom('realtime_reminders')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
   /** The database's clock on PostgreSQL (shared by every instance), this process's on SQLite. */
   private async now(trx: Transaction<Tables>): Promise<number> {
     if (!this.postgres) return Date.now();
@@ -262,6 +253,15 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as now`.execute(trx);
     return Number(rows[0].now);
   }
+}
+
+/** @throws ReminderScheduleError when the schedule cannot be kept. */
+function firstOccurrence(cron: string, timezone: string): number {
+  const problem = scheduleProblem(cron, timezone);
+  if (problem !== undefined) throw new ReminderScheduleError(problem);
+  const first = nextOccurrence(cron, timezone, Date.now());
+  if (first === undefined) throw new ReminderScheduleError('the schedule never fires');
+  return first;
 }
 
 function toReminder(row: Row): Reminder {
