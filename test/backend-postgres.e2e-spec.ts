@@ -38,6 +38,7 @@ describeWithPostgres('Reference backend on PostgreSQL (DATABASE_URL)', () => {
       .where('table_schema' as never, '=', scoped.schema as never)
       .execute();
     expect((tables as { table_name: string }[]).map((t) => t.table_name).sort()).toEqual([
+      'idempotency_keys',
       'kysely_migration',
       'kysely_migration_lock',
       'notifications',

@@ -5,6 +5,10 @@
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code } = error as { code?: unknown };
-  // better-sqlite3 (SQLITE_CONSTRAINT_UNIQUE); PostgreSQL's 23505 once that dialect exists.
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+  // better-sqlite3 reports UNIQUE and PRIMARY KEY separately; pg reports both as 23505.
+  return (
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    code === '23505'
+  );
 }

@@ -29,8 +29,20 @@ export interface NotificationsTable {
   read_at: ColumnType<number | string | null, number | null, number | null>;
 }
 
+/** `idempotency_keys`: POST requests already handled, per user and key. */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  /** JSON text of the response body. */
+  response: string | null;
+  created_at: ColumnType<number | string, number, never>;
+}
+
 /** Every table, as Kysely sees them. A new migration adds its table here. */
 export interface DatabaseSchema extends DeliveryLogTables, ReminderTables {
   users: UsersTable;
   notifications: NotificationsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -8,10 +8,12 @@ import {
   Post,
   Query,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.interface';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { CreateNotificationDto } from './dto/create-notification.dto';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import type { InboxPage, NotificationReceipt } from './notification.interface';
@@ -28,6 +30,7 @@ export class NotificationsController {
    */
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @UseInterceptors(IdempotencyInterceptor)
   create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateNotificationDto,

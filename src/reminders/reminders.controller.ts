@@ -12,6 +12,7 @@ import {
   Post,
   Query,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import {
   KyselyReminderStore,
@@ -24,6 +25,7 @@ import type { ValidationFailureBody } from '../config/validation';
 import type { AuthUser } from '../auth/auth-user.interface';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { CreateReminderDto } from './dto/create-reminder.dto';
 import { ListRemindersQuery } from './dto/list-reminders.query';
 import { SnoozeReminderDto } from './dto/snooze-reminder.dto';
@@ -46,6 +48,7 @@ export class RemindersController {
    */
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @UseInterceptors(IdempotencyInterceptor)
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateReminderDto): Promise<Reminder> {
     const common = { userId: user.sub, title: body.title, body: body.body };
     let reminder: Reminder;

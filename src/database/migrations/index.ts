@@ -3,6 +3,7 @@ import * as users from './0001_users';
 import * as deliveryLog from './0002_delivery_log';
 import * as notifications from './0003_notifications';
 import * as reminders from './0004_reminders';
+import * as idempotencyKeys from './0005_idempotency_keys';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -13,4 +14,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_delivery_log': deliveryLog,
   '0003_notifications': notifications,
   '0004_reminders': reminders,
+  '0005_idempotency_keys': idempotencyKeys,
 };
