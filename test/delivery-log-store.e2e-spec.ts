@@ -155,6 +155,18 @@ function contract(open: () => Promise<Target>): void {
     expect(seqs(await store.append([{ userId: 'a', type: 't', data: 6 }]))).toEqual([6]);
   });
 
+  it('hands out entries nobody acknowledged in time, once each', async () => {
+    await store.append([1, 2, 3].map((n) => ({ userId: 'a', type: 't', data: n })));
+    await store.append([{ userId: 'b', type: 't', data: 1 }]);
+    await store.ack('a', 1);
+    clock += 60_000;
+    await store.append([{ userId: 'a', type: 't', data: 4 }]);
+    const late = await store.takeUndelivered(clock - 30_000, 10);
+    expect(late.map((e) => `${e.userId}${e.seq}`).sort()).toEqual(['a2', 'a3', 'b1']);
+    expect(await store.takeUndelivered(clock - 30_000, 10)).toEqual([]);
+    expect((await store.takeUndelivered(clock, 10)).map((e) => e.seq)).toEqual([4]);
+  });
+
   it('removes entries older than the maximum age', async () => {
     await store.append([1, 2].map((n) => ({ userId: 'a', type: 't', data: n })));
     clock += 60_000;

@@ -1,5 +1,6 @@
 import {
   createDeliveryLogTables,
+  DeliveryMaintenance,
   DurableDelivery,
   KyselyDeliveryLogStore,
   RealtimeErrorCode,
@@ -37,6 +38,7 @@ describe('Durable delivery: log, acks and resume (library)', () => {
       ack: (userId, seq) => store.ack(userId, seq),
       head: (userId) => store.head(userId),
       prune: (retention, now) => store.prune(retention, now),
+      takeUndelivered: (cutoff, limit) => store.takeUndelivered(cutoff, limit),
       readAfter: async (userId, afterSeq, limit) => {
         const read = await store.readAfter(userId, afterSeq, limit);
         const hook = afterFirstRead;
@@ -178,6 +180,48 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     for (const query of ['?lastSeq=-1', '?lastSeq=abc', '?lastSeq=1.5']) {
       expect(await handshakeStatus(`${server.url}${query}`, bearer(server.token('a')))).toBe(400);
     }
+  });
+});
+
+describe('Delivery log maintenance (library)', () => {
+  let environment: ScopedEnvironment;
+  let db: Kysely<DeliveryLogTables>;
+  let server: LibraryTestApp;
+
+  afterEach(async () => {
+    await server.close();
+    await db.destroy();
+    environment.restore();
+  });
+
+  it('prunes by retention and reports unacknowledged entries to onUndelivered once', async () => {
+    environment = new ScopedEnvironment('maintenance');
+    db = new Kysely<DeliveryLogTables>({
+      dialect: new SqliteDialect({ database: new BetterSqlite3(`${environment.dir}/log.sqlite`) }),
+    });
+    await createDeliveryLogTables(db as Kysely<unknown>);
+    const store = new KyselyDeliveryLogStore(db);
+    const reported: number[][] = [];
+    server = await startLibraryTestApp({
+      deliveryLog: store,
+      retention: { maxEntriesPerUser: 3 },
+      undeliveredAfterMs: 60_000,
+      onUndelivered: (entries) => {
+        reported.push(entries.map((e) => e.seq));
+      },
+    });
+    const delivery = server.app.get(DurableDelivery);
+    await delivery.deliver([1, 2, 3, 4, 5].map((n) => ({ userId: 'a', type: 'note', data: n })));
+    await store.ack('a', 2);
+    const maintenance = server.app.get(DeliveryMaintenance);
+
+    await maintenance.run(Date.now());
+    expect(await store.head('a')).toMatchObject({ prunedSeq: 2, lastSeq: 5 });
+    expect(reported).toEqual([]);
+
+    await maintenance.run(Date.now() + 61_000);
+    await maintenance.run(Date.now() + 62_000);
+    expect(reported).toEqual([[3, 4, 5]]);
   });
 });
 

@@ -18,6 +18,10 @@ export interface RealtimeSettings {
   maxBufferedBytes: number;
   /** permessage-deflate: `false`, or the size under which frames go uncompressed. */
   compression: false | { thresholdBytes: number };
+  /** How long delivery log entries are kept. */
+  retention: { maxAgeMs: number; maxEntriesPerUser: number };
+  /** Unacknowledged for this long, an entry is reported (logged) once. */
+  undeliveredAfterMs: number;
 }
 
 /** The backend's resolved configuration: validated, defaulted, paths absolute. */

@@ -54,6 +54,11 @@ export function createAppConfig(
       compression: env.WS_COMPRESSION
         ? { thresholdBytes: env.WS_COMPRESSION_THRESHOLD_BYTES }
         : false,
+      retention: {
+        maxAgeMs: env.DELIVERY_RETENTION_DAYS * 86_400_000,
+        maxEntriesPerUser: env.DELIVERY_RETENTION_MAX_PER_USER,
+      },
+      undeliveredAfterMs: env.UNDELIVERED_AFTER_MS,
     },
   };
 }

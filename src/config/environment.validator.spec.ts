@@ -35,6 +35,9 @@ describe('validateEnvironment', () => {
       WS_MAX_BUFFERED_BYTES: 1048576,
       WS_COMPRESSION: false,
       WS_COMPRESSION_THRESHOLD_BYTES: 1024,
+      DELIVERY_RETENTION_DAYS: 30,
+      DELIVERY_RETENTION_MAX_PER_USER: 1000,
+      UNDELIVERED_AFTER_MS: 600_000,
     });
   });
 
@@ -127,6 +130,8 @@ describe('createAppConfig', () => {
       maxConnectionsPerUser: 10,
       maxBufferedBytes: 1048576,
       compression: { thresholdBytes: 2048 },
+      retention: { maxAgeMs: 30 * 86_400_000, maxEntriesPerUser: 1000 },
+      undeliveredAfterMs: 600_000,
     });
   });
 

@@ -172,4 +172,25 @@ export class EnvironmentVariables {
   @Min(0)
   @IsInt()
   WS_COMPRESSION_THRESHOLD_BYTES = 1024;
+
+  /** Days a delivery log entry is kept (a client away longer gets `resync`). Default `30`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  DELIVERY_RETENTION_DAYS = 30;
+
+  /** Newest delivery log entries kept per user. Default `1000`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  DELIVERY_RETENTION_MAX_PER_USER = 1000;
+
+  /** An entry unacknowledged this many ms after it was written is reported once. Default 10 min. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  UNDELIVERED_AFTER_MS = 600_000;
 }

@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { AppConfigModule, AppConfigService } from '../config';
 import { AppGateway } from './app.gateway';
 import { authorizeRoom } from './room-policy';
+import { logUndelivered } from './undelivered.logger';
 
 /** Wires the realtime library to the backend's configuration, auth and room policy. */
 @Module({
@@ -15,7 +16,13 @@ import { authorizeRoom } from './room-policy';
         config: AppConfigService,
         deliveryLog: KyselyDeliveryLogStore,
         reminderStore: KyselyReminderStore,
-      ) => ({ ...config.realtime, authorizeRoom, deliveryLog, reminderStore }),
+      ) => ({
+        ...config.realtime,
+        authorizeRoom,
+        deliveryLog,
+        reminderStore,
+        onUndelivered: logUndelivered,
+      }),
     }),
     AuthModule,
   ],

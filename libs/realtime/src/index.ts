@@ -86,6 +86,7 @@ export type {
 export { AckBeyondLogError, CursorAheadError } from './durable/delivery-log.errors';
 export type { DeliveryLogStore } from './durable/delivery-log.store';
 export { DurableDelivery, type ResumeReply } from './durable/durable-delivery.service';
+export { DeliveryMaintenance } from './durable/delivery-maintenance.service';
 export type { AckReply } from './durable/delivery-request.handler';
 export {
   createDeliveryLogTables,

@@ -19,6 +19,9 @@ export const EXPIRY_INTERVAL_NAME = 'realtime:credential-expiry';
 /** Name of the reminder safety-net sweep in `SchedulerRegistry`. */
 export const REMINDER_SWEEP_INTERVAL_NAME = 'realtime:reminder-sweep';
 
+/** Name of the delivery log's retention and undelivered sweep in `SchedulerRegistry`. */
+export const DELIVERY_MAINTENANCE_INTERVAL_NAME = 'realtime:delivery-maintenance';
+
 /** Name of the timer for the next due reminder in `SchedulerRegistry`. */
 export const REMINDER_TIMER_NAME = 'realtime:reminder-next';
 

@@ -80,3 +80,5 @@ export const remindersNeedDeliveryLog = (): string =>
   'reminderStore needs a deliveryLog: firings are written to the delivery log';
 
 export const reminderRoundFailed = (): string => 'Firing due reminders failed; retrying.';
+
+export const maintenanceFailed = (): string => 'Delivery log maintenance failed; retrying.';

@@ -15,6 +15,7 @@ import { RoomRequestHandler } from './messaging/room-request.handler';
 import { DurableDelivery } from './durable/durable-delivery.service';
 import { DeliveryRequestHandler } from './durable/delivery-request.handler';
 import { ReminderScheduler } from './reminders/reminder.scheduler';
+import { DeliveryMaintenance } from './durable/delivery-maintenance.service';
 import type { RealtimeModuleOptions } from './options/realtime-module-options.interface';
 import { resolveRealtimeOptions } from './options/realtime-options.resolver';
 import type { ResolvedRealtimeOptions } from './options/resolved-realtime-options.interface';
@@ -57,6 +58,7 @@ import { ConnectionRegistry } from './registry/connection-registry';
     DurableDelivery,
     DeliveryRequestHandler,
     ReminderScheduler,
+    DeliveryMaintenance,
     MessageDispatcher,
   ],
   exports: [
@@ -67,6 +69,7 @@ import { ConnectionRegistry } from './registry/connection-registry';
     WsTicketService,
     DurableDelivery,
     ReminderScheduler,
+    DeliveryMaintenance,
   ],
 })
 export class RealtimeModule extends ConfigurableRealtimeModule {}

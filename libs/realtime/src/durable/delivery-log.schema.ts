@@ -20,6 +20,8 @@ export interface DeliveryLogTables {
     data: string;
     /** ms since the epoch. */
     created_at: BigIntColumn;
+    /** When the undelivered hook was raised for it (once); `null` until then. */
+    escalated_at: ColumnType<number | string | null, number | null, number | null>;
   };
 }
 
@@ -43,6 +45,7 @@ export async function createDeliveryLogTables(db: Kysely<unknown>): Promise<void
     .addColumn('type', 'text', (column) => column.notNull())
     .addColumn('data', 'text', (column) => column.notNull())
     .addColumn('created_at', 'bigint', (column) => column.notNull())
+    .addColumn('escalated_at', 'bigint')
     .addPrimaryKeyConstraint('realtime_delivery_log_pk', ['user_id', 'seq'])
     .execute();
   await db.schema

@@ -43,4 +43,10 @@ export interface DeliveryLogStore {
    * @returns how many entries were removed.
    */
   prune(retention: DeliveryLogRetention, now: number): Promise<number>;
+
+  /**
+   * Entries still unacknowledged that were written at or before `cutoff` and not reported yet,
+   * oldest first, at most `limit`; they are marked reported, so each is returned once.
+   */
+  takeUndelivered(cutoff: number, limit: number): Promise<DeliveryLogEntry[]>;
 }

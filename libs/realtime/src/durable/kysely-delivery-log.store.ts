@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type {
   DeliveryLogEntry,
@@ -97,6 +97,7 @@ export class KyselyDeliveryLogStore<
             type: entry.type,
             data: JSON.stringify(entry.data ?? null),
             created_at: entry.createdAt,
+            escalated_at: null,
           })),
         )
         .execute();
@@ -132,18 +133,34 @@ export class KyselyDeliveryLogStore<
         .orderBy('seq')
         .limit(limit)
         .execute();
-      return {
-        kind: 'entries',
-        head,
-        entries: rows.map((row) => ({
-          id: row.id,
-          userId: row.user_id,
-          seq: Number(row.seq),
-          type: row.type,
-          data: JSON.parse(row.data) as unknown,
-          createdAt: Number(row.created_at),
-        })),
-      };
+      return { kind: 'entries', head, entries: rows.map(toEntry) };
+    });
+  }
+
+  async takeUndelivered(cutoff: number, limit: number): Promise<DeliveryLogEntry[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('realtime_delivery_log as l')
+        .innerJoin('realtime_delivery_cursors as c', 'c.user_id', 'l.user_id')
+        .selectAll('l')
+        .where('l.escalated_at', 'is', null)
+        .where('l.created_at', '<=', cutoff)
+        .whereRef('l.seq', '>', 'c.acked_seq')
+        .orderBy('l.created_at')
+        .orderBy('l.seq')
+        .limit(limit)
+        .execute();
+      if (rows.length === 0) return [];
+      await trx
+        .updateTable('realtime_delivery_log')
+        .set({ escalated_at: this.now() })
+        .where(
+          'id',
+          'in',
+          rows.map((row) => row.id),
+        )
+        .execute();
+      return rows.map(toEntry);
     });
   }
 
@@ -208,4 +225,15 @@ export class KyselyDeliveryLogStore<
       prunedSeq: Number(row.pruned_seq),
     };
   }
+}
+
+function toEntry(row: Selectable<DeliveryLogTables['realtime_delivery_log']>): DeliveryLogEntry {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    seq: Number(row.seq),
+    type: row.type,
+    data: JSON.parse(row.data) as unknown,
+    createdAt: Number(row.created_at),
+  };
 }

@@ -1,4 +1,8 @@
 import type { DeliveryLogStore } from '../durable/delivery-log.store';
+import type {
+  DeliveryLogEntry,
+  DeliveryLogRetention,
+} from '../durable/delivery-log-entry.interface';
 import type { KyselyReminderStore } from '../reminders/kysely-reminder.store';
 import type { IncomingMessage } from 'node:http';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
@@ -81,6 +85,17 @@ export interface RealtimeModuleOptions {
   deliveryLog?: DeliveryLogStore;
   /** Entries read from the log per round trip while a client catches up. Default `500`. */
   replayBatchSize?: number;
+  /** How long delivery log entries are kept; pruned every `maintenanceIntervalMs`. Default: forever. */
+  retention?: DeliveryLogRetention;
+  /**
+   * Raise `onUndelivered` for an entry still unacknowledged this many ms after it was written
+   * (once per entry). Default: never.
+   */
+  undeliveredAfterMs?: number;
+  /** The app's fallback for entries nobody acknowledged (e-mail, mobile push, a log line). */
+  onUndelivered?: (entries: DeliveryLogEntry[]) => void | Promise<void>;
+  /** Milliseconds between retention and undelivered sweeps. Default `60000`. */
+  maintenanceIntervalMs?: number;
   /**
    * Reminders to fire (a `KyselyReminderStore` on the same database as `deliveryLog`, which it
    * needs). Default: none, no reminder scheduler.

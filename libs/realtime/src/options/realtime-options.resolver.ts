@@ -26,6 +26,7 @@ const DEFAULTS = {
   shutdownTimeoutMs: 5_000,
   replayBatchSize: 500,
   reminderSweepIntervalMs: 5_000,
+  maintenanceIntervalMs: 60_000,
 } as const;
 
 const denyAllRooms = (): boolean => false;
@@ -127,6 +128,32 @@ export function resolveRealtimeOptions(
     deliveryLog: options.deliveryLog,
     replayBatchSize: positive('replayBatchSize', options.replayBatchSize, DEFAULTS.replayBatchSize),
     reminderStore: options.reminderStore,
+    retention:
+      options.retention === undefined
+        ? undefined
+        : {
+            maxAgeMs:
+              options.retention.maxAgeMs === undefined
+                ? undefined
+                : positive('retention.maxAgeMs', options.retention.maxAgeMs, 1),
+            maxEntriesPerUser:
+              options.retention.maxEntriesPerUser === undefined
+                ? undefined
+                : positive('retention.maxEntriesPerUser', options.retention.maxEntriesPerUser, 1),
+          },
+    undeliveredAfterMs:
+      options.undeliveredAfterMs === undefined
+        ? undefined
+        : positive('undeliveredAfterMs', options.undeliveredAfterMs, 1),
+    onUndelivered:
+      options.onUndelivered === undefined
+        ? undefined
+        : fn('onUndelivered', options.onUndelivered, options.onUndelivered),
+    maintenanceIntervalMs: positive(
+      'maintenanceIntervalMs',
+      options.maintenanceIntervalMs,
+      DEFAULTS.maintenanceIntervalMs,
+    ),
     reminderSweepIntervalMs: positive(
       'reminderSweepIntervalMs',
       options.reminderSweepIntervalMs,

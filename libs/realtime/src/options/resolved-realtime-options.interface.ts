@@ -1,4 +1,8 @@
 import type { DeliveryLogStore } from '../durable/delivery-log.store';
+import type {
+  DeliveryLogEntry,
+  DeliveryLogRetention,
+} from '../durable/delivery-log-entry.interface';
 import type { KyselyReminderStore } from '../reminders/kysely-reminder.store';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type {
@@ -25,6 +29,10 @@ export interface ResolvedRealtimeOptions {
   readonly ticketStore: WsTicketStore | undefined;
   readonly deliveryLog: DeliveryLogStore | undefined;
   readonly replayBatchSize: number;
+  readonly retention: DeliveryLogRetention | undefined;
+  readonly undeliveredAfterMs: number | undefined;
+  readonly onUndelivered: ((entries: DeliveryLogEntry[]) => void | Promise<void>) | undefined;
+  readonly maintenanceIntervalMs: number;
   readonly reminderStore: KyselyReminderStore | undefined;
   readonly reminderSweepIntervalMs: number;
   readonly shutdownTimeoutMs: number;

@@ -1,0 +1,76 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
+import { DELIVERY_MAINTENANCE_INTERVAL_NAME, REALTIME_OPTIONS } from '../realtime.constants';
+import * as messages from '../realtime.messages';
+
+/** Undelivered entries reported per hook call. */
+const UNDELIVERED_BATCH = 500;
+
+/**
+ * Keeps the delivery log in shape on an interval (`realtime:delivery-maintenance`): prunes what
+ * `retention` no longer keeps, and hands entries nobody acknowledged within
+ * `undeliveredAfterMs` to `onUndelivered`, once each.
+ */
+@Injectable()
+export class DeliveryMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('DeliveryMaintenance');
+  private running: Promise<void> | undefined;
+
+  constructor(
+    @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
+    private readonly schedulerRegistry: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { deliveryLog, retention, onUndelivered } = this.options;
+    if (deliveryLog === undefined || (retention === undefined && onUndelivered === undefined)) {
+      return;
+    }
+    const interval = setInterval(() => void this.run(), this.options.maintenanceIntervalMs);
+    interval.unref();
+    this.schedulerRegistry.addInterval(DELIVERY_MAINTENANCE_INTERVAL_NAME, interval);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.schedulerRegistry.doesExist('interval', DELIVERY_MAINTENANCE_INTERVAL_NAME)) {
+      this.schedulerRegistry.deleteInterval(DELIVERY_MAINTENANCE_INTERVAL_NAME);
+    }
+    await this.running;
+  }
+
+  /** One sweep (skipped while the previous one is still running). */
+  run(now = Date.now()): Promise<void> {
+    this.running ??= this.sweep(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async sweep(now: number): Promise<void> {
+    const { deliveryLog, retention, undeliveredAfterMs, onUndelivered } = this.options;
+    if (deliveryLog === undefined) return;
+    try {
+      if (retention !== undefined) await deliveryLog.prune(retention, now);
+      if (undeliveredAfterMs !== undefined && onUndelivered !== undefined) {
+        for (;;) {
+          const entries = await deliveryLog.takeUndelivered(
+            now - undeliveredAfterMs,
+            UNDELIVERED_BATCH,
+          );
+          if (entries.length > 0) await onUndelivered(entries);
+          if (entries.length < UNDELIVERED_BATCH) break;
+        }
+      }
+    } catch (error) {
+      this.logger.error(
+        messages.maintenanceFailed(),
+        error instanceof Error ? error.stack : String(error),
+      );
+    }
+  }
+}
