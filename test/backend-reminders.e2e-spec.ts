@@ -190,6 +190,29 @@ describe('Reference backend: reminders', () => {
     await request(backend.http).get(`/reminders/${mine.body.id}`).set(as(ada.token)).expect(404);
   });
 
+  it('pages your reminders newest first with limit and before', async () => {
+    const ada = await backend.signUp('ada');
+    const dueAt = new Date(Date.now() + 3_600_000).toISOString();
+    for (const title of ['r1', 'r2', 'r3']) {
+      await request(backend.http)
+        .post('/reminders')
+        .set(as(ada.token))
+        .send({ title, dueAt })
+        .expect(201);
+    }
+    const first = await request(backend.http)
+      .get('/reminders?limit=2')
+      .set(as(ada.token))
+      .expect(200);
+    expect(first.body.items.map((r: { title: string }) => r.title)).toEqual(['r3', 'r2']);
+    const second = await request(backend.http)
+      .get(`/reminders?limit=2&before=${first.body.nextBefore}`)
+      .set(as(ada.token))
+      .expect(200);
+    expect(second.body).toMatchObject({ items: [{ title: 'r1' }], nextBefore: null });
+    await request(backend.http).get('/reminders?before=nope').set(as(ada.token)).expect(404);
+  });
+
   it('answers an invalid body with 400 and field details, and needs a token', async () => {
     const ada = await backend.signUp('ada');
     const invalid = await request(backend.http)

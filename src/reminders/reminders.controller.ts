@@ -66,12 +66,16 @@ export class RemindersController {
     return reminder;
   }
 
+  /** Your reminders, newest first: `?limit=20&before=<id>`; `nextBefore` continues. */
   @Get()
   async list(
     @CurrentUser() user: AuthUser,
     @Query() query: ListRemindersQuery,
-  ): Promise<{ items: Reminder[] }> {
-    return { items: await this.reminders.list(user.sub, query.limit ?? DEFAULT_PAGE_SIZE) };
+  ): Promise<{ items: Reminder[]; nextBefore: string | null }> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const items = await this.reminders.list(user.sub, limit, query.before);
+    if (items === undefined) throw new NotFoundException('No such reminder.');
+    return { items, nextBefore: items.length === limit ? items[limit - 1].id : null };
   }
 
   @Get(':id')

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
 /** Query of `GET /reminders`. */
 export class ListRemindersQuery {
@@ -10,4 +10,10 @@ export class ListRemindersQuery {
   @Min(1)
   @Max(100)
   limit?: number;
+
+  /** The id of the last reminder of the previous page: the page continues after it. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  before?: string;
 }

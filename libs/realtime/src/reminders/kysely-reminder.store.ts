@@ -90,17 +90,31 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     return row === undefined ? undefined : toReminder(row);
   }
 
-  /** The user's reminders, newest first. */
-  async list(userId: string, limit: number): Promise<Reminder[]> {
-    const rows = await this.db
+  /**
+   * The user's reminders, newest first, after `before` (a reminder id of theirs).
+   *
+   * @returns `undefined` when `before` is not one of the user's reminders.
+   */
+  async list(userId: string, limit: number, before?: string): Promise<Reminder[] | undefined> {
+    let query = this.db
       .selectFrom('realtime_reminders')
       .selectAll()
       .where('user_id', '=', userId)
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map(toReminder);
+      .limit(limit);
+    if (before !== undefined) {
+      const cursor = await this.ownRow(userId, before);
+      if (cursor === undefined) return undefined;
+      const createdAt = Number(cursor.created_at);
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', createdAt),
+          eb.and([eb('created_at', '=', createdAt), eb('id', '<', cursor.id)]),
+        ]),
+      );
+    }
+    return (await query.execute()).map(toReminder);
   }
 
   /**
