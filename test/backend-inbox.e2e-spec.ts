@@ -68,6 +68,28 @@ describe('Reference backend: durable notifications and the inbox', () => {
     expect(adminPage.body.items.map((n: { title: string }) => n.title)).toEqual(['second']);
   });
 
+  it('replays exactly the 50 entries pushed while away, in order, then live ones, no duplicate', async () => {
+    const ada = await backend.signUp('ada');
+    const online = await connect(ada.token);
+    await notify(ada.token, { userId: ada.id }, 'before');
+    const seen = (await online.next('notification')).seq!;
+    await online.close();
+
+    for (let i = 0; i < 50; i++) await notify(ada.token, { userId: ada.id }, `away-${i}`);
+    const back = await connect(ada.token, `?lastSeq=${seen}`);
+    const replayed = [];
+    for (let i = 0; i < 50; i++) replayed.push(await back.next('notification'));
+    expect(replayed.map((f) => f.seq)).toEqual(Array.from({ length: 50 }, (_, i) => seen + 1 + i));
+    expect(replayed.map((f) => (f.data as { title: string }).title)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `away-${i}`),
+    );
+    await notify(ada.token, { userId: ada.id }, 'live');
+    const live = await back.next('notification');
+    expect(live).toMatchObject({ seq: seen + 51, data: { title: 'live' } });
+    await back.request('ping');
+    expect(back.pending.filter((f) => f.type === 'notification')).toEqual([]);
+  });
+
   it('pages newest first with limit and before', async () => {
     const ada = await backend.signUp('ada');
     for (const title of ['n1', 'n2', 'n3', 'n4', 'n5']) {
