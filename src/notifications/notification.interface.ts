@@ -1,3 +1,5 @@
+import type { Page } from '../common/page';
+
 /** A notification as pushed in the `data` of a `notification` frame. */
 export interface Notification {
   id: string;
@@ -24,8 +26,4 @@ export interface InboxNotification extends Notification {
 }
 
 /** One page of `GET /notifications`. */
-export interface InboxPage {
-  items: InboxNotification[];
-  /** Pass as `before` for the next page; `null` on the last page. */
-  nextBefore: string | null;
-}
+export type InboxPage = Page<InboxNotification>;

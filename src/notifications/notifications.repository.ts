@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { olderThanCursor } from '@app/realtime';
 import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseSchema } from '../database';
 import { InjectDatabase } from '../database';
@@ -69,13 +70,7 @@ export class NotificationsRepository {
         .where('id', '=', options.before)
         .executeTakeFirst();
       if (cursor === undefined) return undefined;
-      const createdAt = Number(cursor.created_at);
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '<', cursor.id)]),
-        ]),
-      );
+      query = query.where(olderThanCursor(cursor));
     }
     return (await query.execute()).map(toInboxNotification);
   }

@@ -8,6 +8,7 @@ import {
 import type { Kysely, Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user.interface';
+import { DEFAULT_PAGE_SIZE, pageOf } from '../common/page';
 import { InjectDatabase, type DatabaseSchema } from '../database';
 import type { CreateNotificationDto } from './dto/create-notification.dto';
 import type { ListNotificationsQuery } from './dto/list-notifications.query';
@@ -16,8 +17,6 @@ import { NotificationsRepository } from './notifications.repository';
 
 /** The push type of a notification frame. */
 export const NOTIFICATION_TYPE = 'notification';
-
-const DEFAULT_PAGE_SIZE = 20;
 
 /**
  * Durable notifications: each recipient's inbox copy and delivery-log entry are written in one
@@ -83,7 +82,7 @@ export class NotificationsService {
       before: query.before,
     });
     if (items === undefined) throw new NotFoundException('No such notification.');
-    return { items, nextBefore: items.length === limit ? items[limit - 1].id : null };
+    return pageOf(items, limit);
   }
 
   async unreadCount(user: AuthUser): Promise<{ count: number }> {

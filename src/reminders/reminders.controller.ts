@@ -23,15 +23,13 @@ import {
 import { validationFailed } from '../config/config.messages';
 import type { ValidationFailureBody } from '../config/validation';
 import type { AuthUser } from '../auth/auth-user.interface';
+import { DEFAULT_PAGE_SIZE, PageQuery, pageOf, type Page } from '../common/page';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { CreateReminderDto } from './dto/create-reminder.dto';
-import { ListRemindersQuery } from './dto/list-reminders.query';
 import { SnoozeReminderDto } from './dto/snooze-reminder.dto';
 import { UpdateReminderDto } from './dto/update-reminder.dto';
-
-const DEFAULT_PAGE_SIZE = 20;
 
 /** Your reminders. Someone else's is 404: its existence is not revealed. */
 @Controller('reminders')
@@ -68,14 +66,11 @@ export class RemindersController {
 
   /** Your reminders, newest first: `?limit=20&before=<id>`; `nextBefore` continues. */
   @Get()
-  async list(
-    @CurrentUser() user: AuthUser,
-    @Query() query: ListRemindersQuery,
-  ): Promise<{ items: Reminder[]; nextBefore: string | null }> {
+  async list(@CurrentUser() user: AuthUser, @Query() query: PageQuery): Promise<Page<Reminder>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const items = await this.reminders.list(user.sub, limit, query.before);
     if (items === undefined) throw new NotFoundException('No such reminder.');
-    return { items, nextBefore: items.length === limit ? items[limit - 1].id : null };
+    return pageOf(items, limit);
   }
 
   @Get(':id')

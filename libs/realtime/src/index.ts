@@ -87,6 +87,7 @@ export { AckBeyondLogError, CursorAheadError } from './durable/delivery-log.erro
 export type { DeliveryLogStore } from './durable/delivery-log.store';
 export { DurableDelivery, type ResumeReply } from './durable/durable-delivery.service';
 export { DeliveryMaintenance } from './durable/delivery-maintenance.service';
+export { olderThanCursor } from './durable/newest-first-cursor';
 export type { AckReply } from './durable/delivery-request.handler';
 export {
   createDeliveryLogTables,

@@ -11,6 +11,7 @@ import {
   type ReminderFiring,
 } from './reminder.interface';
 import type { ReminderTables } from './reminder.schema';
+import { olderThanCursor } from '../durable/newest-first-cursor';
 import { nextOccurrence, scheduleProblem } from './next-occurrence';
 
 /** A recurring schedule that cannot be used; nothing was stored. */
@@ -106,13 +107,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     if (before !== undefined) {
       const cursor = await this.ownRow(userId, before);
       if (cursor === undefined) return undefined;
-      const createdAt = Number(cursor.created_at);
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', createdAt),
-          eb.and([eb('created_at', '=', createdAt), eb('id', '<', cursor.id)]),
-        ]),
-      );
+      query = query.where(olderThanCursor(cursor));
     }
     return (await query.execute()).map(toReminder);
   }
