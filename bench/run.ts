@@ -3,21 +3,40 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   BASELINE,
+  DURABLE_KINDS,
   judge,
   KINDS,
   startPair,
+  type DurableKind,
   type Kind,
   type Scenario,
   type ScenarioReport,
+  type ServerKind,
 } from './lib/harness';
+import { describePostgresUrl, postgresReachable } from './lib/bench-postgres';
 import { renderTable, renderTargets, type BenchResult } from './lib/report';
+import { durable } from './scenarios/durable.scenario';
 import { fanout } from './scenarios/fanout.scenario';
 import { handshake } from './scenarios/handshake.scenario';
 import { memory } from './scenarios/memory.scenario';
+import { reminders } from './scenarios/reminders.scenario';
 import { targeted } from './scenarios/targeted.scenario';
 
 /** Every scenario, in the order they run. Adding one is adding a file and a line here. */
-const SCENARIOS: Scenario[] = [fanout, targeted, handshake, memory];
+const SCENARIOS: Scenario[] = [fanout, targeted, handshake, memory, durable, reminders];
+
+/**
+ * The durable kinds to start: `ours-postgres` needs PostgreSQL. Without one it is left out
+ * with a visible message, except under `CI=true`, where CI must measure it and the run fails.
+ */
+function durableKindsFor(wanted: readonly ServerKind[]): DurableKind[] {
+  const kinds = DURABLE_KINDS.filter((kind) => wanted.includes(kind));
+  if (!kinds.includes('ours-postgres') || postgresReachable()) return kinds;
+  const message = `PostgreSQL is not reachable at ${describePostgresUrl()} (set BENCH_DATABASE_URL)`;
+  if (process.env.CI === 'true') throw new Error(`${message}; CI requires it.`);
+  console.error(`${message}: leaving out ours-postgres.`);
+  return kinds.filter((kind) => kind !== 'ours-postgres');
+}
 
 function argument(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -28,16 +47,21 @@ async function main(): Promise<void> {
   const smoke = process.argv.includes('--smoke');
   const reps = Number(argument('reps') ?? (smoke ? 1 : 3));
   const only = argument('scenario')?.split(',');
-  const kinds = (argument('kinds')?.split(',') as Kind[] | undefined) ?? [...KINDS];
+  const wanted = (argument('kinds')?.split(',') as ServerKind[] | undefined) ?? [
+    ...KINDS,
+    ...DURABLE_KINDS,
+  ];
+  const kinds = KINDS.filter((kind: Kind) => wanted.includes(kind));
   const profile = argument('profile');
   if (profile !== undefined) process.env.BENCH_PROFILE_DIR = resolve(profile);
   const scenarios = SCENARIOS.filter(
     (scenario) => only === undefined || only.includes(scenario.name),
   );
+  const durableKinds = durableKindsFor(wanted);
   const reports: ScenarioReport[] = [];
   for (const scenario of scenarios) {
     console.error(`running ${scenario.name}${smoke ? ' (smoke)' : ''}, ${reps} repetition(s)…`);
-    reports.push(...(await scenario.run({ smoke, reps, kinds, start: startPair })));
+    reports.push(...(await scenario.run({ smoke, reps, kinds, durableKinds, start: startPair })));
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const result: BenchResult = {

@@ -108,6 +108,34 @@ function contract(open: () => Promise<Target>): void {
     expect(await store.head('a')).toEqual({ lastSeq: 3, ackedSeq: 2, prunedSeq: 0 });
   });
 
+  it('applies many acks in one call, each as on its own', async () => {
+    await store.append(
+      [1, 2, 3, 4].flatMap((n) => [
+        { userId: 'a', type: 't', data: n },
+        { userId: 'b', type: 't', data: n },
+      ]),
+    );
+    await store.ack('b', 3);
+    const results = await store.ackMany([
+      { userId: 'a', seq: 2 },
+      { userId: 'a', seq: 9 },
+      { userId: 'a', seq: 3 },
+      { userId: 'b', seq: 1 },
+      { userId: 'c', seq: 1 },
+    ]);
+    expect(results[1]).toBeInstanceOf(AckBeyondLogError);
+    expect(results[4]).toBeInstanceOf(AckBeyondLogError);
+    expect([results[0], results[2], results[3]]).toEqual([
+      { lastSeq: 4, ackedSeq: 3, prunedSeq: 0 },
+      { lastSeq: 4, ackedSeq: 3, prunedSeq: 0 },
+      { lastSeq: 4, ackedSeq: 3, prunedSeq: 0 },
+    ]);
+    expect(await store.head('a')).toEqual({ lastSeq: 4, ackedSeq: 3, prunedSeq: 0 });
+    // An ack below the current one lowers nothing.
+    expect(await store.head('b')).toEqual({ lastSeq: 4, ackedSeq: 3, prunedSeq: 0 });
+    expect(await store.ackMany([])).toEqual([]);
+  });
+
   it('leaves no gap when a batch fails and rolls back', async () => {
     await store.append([{ userId: 'a', type: 't', data: 1, id: 'taken' }]);
     // The driver's own error (SqliteError, pg's DatabaseError), whatever realm it comes from.

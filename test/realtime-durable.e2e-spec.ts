@@ -36,6 +36,7 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     const interleaving: DeliveryLogStore = {
       append: (entries) => store.append(entries),
       ack: (userId, seq) => store.ack(userId, seq),
+      ackMany: (acks) => store.ackMany(acks),
       head: (userId) => store.head(userId),
       prune: (retention, now) => store.prune(retention, now),
       takeUndelivered: (cutoff, limit) => store.takeUndelivered(cutoff, limit),
@@ -131,6 +132,20 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     const malformed = await client.request('ack', { seq: 'x', extra: 1 }, 'a4');
     expect(malformed.data.code).toBe(RealtimeErrorCode.VALIDATION_FAILED);
     expect(await store.head('alice')).toMatchObject({ lastSeq: 3, ackedSeq: 2 });
+  });
+
+  it('answers an ack only when it has an id; acks sent together are all applied', async () => {
+    await start();
+    const [phone, laptop] = [await connect('alice'), await connect('alice')];
+    await delivery.deliver(notes('alice', 4));
+    await durableFrames(phone, 'note', 4);
+    await durableFrames(laptop, 'note', 4);
+    phone.send({ type: 'ack', data: { seq: 3 } });
+    laptop.send({ type: 'ack', data: { seq: 2 } });
+    // Sent after the id-less ones, so answered after their batch has been written.
+    expect((await phone.request('ack', { seq: 1 }, 'last')).data).toEqual({ ackedSeq: 3 });
+    expect(phone.pending).toEqual([]);
+    expect(await store.head('alice')).toMatchObject({ ackedSeq: 3 });
   });
 
   it('resume sends what was missed, in order, then answers', async () => {

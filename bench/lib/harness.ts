@@ -6,6 +6,13 @@ export const KINDS = ['ours', 'raw-best', 'raw-naive', 'socketio'] as const;
 export type Kind = (typeof KINDS)[number];
 export const BASELINE: Kind = 'raw-best';
 
+/** Ours with a durable delivery log (and reminders) on SQLite or on PostgreSQL. */
+export const DURABLE_KINDS = ['ours-sqlite', 'ours-postgres'] as const;
+export type DurableKind = (typeof DURABLE_KINDS)[number];
+
+/** Every server the harness can start. */
+export type ServerKind = Kind | DurableKind;
+
 /** What a scenario gets from the harness. */
 export interface ScenarioContext {
   /** Tiny sizes, correctness only. */
@@ -13,8 +20,10 @@ export interface ScenarioContext {
   /** Interleaved repetitions (each rep runs every kind once). */
   readonly reps: number;
   readonly kinds: readonly Kind[];
+  /** The durable kinds this run starts (`ours-postgres` only when PostgreSQL is reachable). */
+  readonly durableKinds: readonly DurableKind[];
   /** Starts a server of `kind` (pinned to core 0) and a load generator (core 1) for it. */
-  start(kind: Kind): Promise<Pair>;
+  start(kind: ServerKind): Promise<Pair>;
 }
 
 /** A server child and its load-generator child. */
@@ -29,17 +38,26 @@ export interface Pair {
 export interface Measurement {
   metric: string;
   unit: string;
-  kind: Kind;
+  kind: ServerKind;
   values: number[];
   /** Per-repetition ratio to the baseline kind's value of the same repetition. */
   ratios?: number[];
 }
 
-/** A goal from the benchmark's issue: `ours` ÷ `against` on `metric` at most `atMost`. */
+/**
+ * A goal from an issue. Relative: `kind`'s value ÷ `against`'s value (of `againstMetric`) in
+ * the same repetition. Absolute (no `against`): `kind`'s value itself. Judged on the median over
+ * repetitions, against `atMost` and/or `atLeast`.
+ */
 export interface Target {
   metric: string;
-  against: Kind;
-  atMost: number;
+  /** Whose value is judged. Default `ours`. */
+  kind?: ServerKind;
+  against?: ServerKind;
+  /** The metric taken from `against`. Default `metric`. */
+  againstMetric?: string;
+  atMost?: number;
+  atLeast?: number;
 }
 
 /** What a scenario reports. */
@@ -51,33 +69,43 @@ export interface ScenarioReport {
   targets?: Target[];
 }
 
-/** A target with what this run measured: the per-repetition ratios and their median. */
+/** A target with what this run measured: per repetition (ratios, or values) and the median. */
 export interface TargetResult extends Target {
   scenario: string;
   parameters: Record<string, unknown>;
-  ratios: number[];
+  /** Ratios for a relative target, values in `unit` for an absolute one. */
+  values: number[];
+  /** Unit of an absolute target's values; absent for ratios. */
+  unit?: string;
   median: number;
   met: boolean;
 }
 
-/** Ratios within each repetition of `ours` to each target's `against`, and whether it is met. */
+/** Each target's per-repetition ratios (or values) and whether their median meets it. */
 export function judge(report: ScenarioReport): TargetResult[] {
   const results: TargetResult[] = [];
   for (const target of report.targets ?? []) {
-    const row = (kind: Kind) =>
-      report.measurements.find((m) => m.metric === target.metric && m.kind === kind);
-    const ours = row('ours');
-    const against = row(target.against);
-    if (ours === undefined || against === undefined) continue;
-    const ratios = ours.values.map((value, rep) => value / against.values[rep]);
-    const middle = median(ratios);
+    const row = (kind: ServerKind, metric: string) =>
+      report.measurements.find((m) => m.metric === metric && m.kind === kind);
+    const judged = row(target.kind ?? 'ours', target.metric);
+    if (judged === undefined) continue;
+    let values = judged.values;
+    if (target.against !== undefined) {
+      const against = row(target.against, target.againstMetric ?? target.metric);
+      if (against === undefined) continue;
+      values = judged.values.map((value, rep) => value / against.values[rep]);
+    }
+    const middle = median(values);
     results.push({
       ...target,
       scenario: report.scenario,
       parameters: report.parameters,
-      ratios,
+      values,
+      ...(target.against === undefined ? { unit: judged.unit } : {}),
       median: middle,
-      met: middle <= target.atMost,
+      met:
+        (target.atMost === undefined || middle <= target.atMost) &&
+        (target.atLeast === undefined || middle >= target.atLeast),
     });
   }
   return results;
@@ -93,7 +121,7 @@ export interface Scenario {
  * Starts a server and its load generator. With `BENCH_PROFILE_DIR` set (`npm run bench --
  * --profile=dir`), the server writes a V8 CPU profile there when it stops.
  */
-export async function startPair(kind: Kind): Promise<Pair> {
+export async function startPair(kind: ServerKind): Promise<Pair> {
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const server = RpcChild.start('servers/server.main.ts', [kind], 0, profiling);
@@ -118,14 +146,15 @@ export async function startPair(kind: Kind): Promise<Pair> {
  * (each kind measured in turn, many times) instead of restarting between them, so a slow drift
  * of this shared machine's speed lands on every kind alike.
  */
-export async function withPairs(
+export async function withPairs<K extends ServerKind = Kind>(
   context: ScenarioContext,
-  setup: (pair: Pair, kind: Kind) => Promise<void>,
-  body: (pairs: ReadonlyMap<Kind, Pair>) => Promise<void>,
+  setup: (pair: Pair, kind: K) => Promise<void>,
+  body: (pairs: ReadonlyMap<K, Pair>) => Promise<void>,
+  kinds: readonly K[] = context.kinds as readonly K[],
 ): Promise<void> {
-  const pairs = new Map<Kind, Pair>();
+  const pairs = new Map<K, Pair>();
   try {
-    for (const kind of context.kinds) {
+    for (const kind of kinds) {
       const pair = await context.start(kind);
       pairs.set(kind, pair);
       await setup(pair, kind);
@@ -153,13 +182,13 @@ export interface Cost {
  * and sums each kind's pieces. A burst of noise from this shared machine's neighbours then
  * lands on every kind alike instead of on whichever kind happened to be running.
  */
-export async function measureSliced(
-  kinds: readonly Kind[],
+export async function measureSliced<K extends ServerKind>(
+  kinds: readonly K[],
   rep: number,
   slices: number,
-  piece: (kind: Kind) => Promise<Cost>,
-): Promise<Map<Kind, Cost>> {
-  const totals = new Map<Kind, Cost>(kinds.map((kind) => [kind, { cpuUs: 0, wallMs: 0 }]));
+  piece: (kind: K) => Promise<Cost>,
+): Promise<Map<K, Cost>> {
+  const totals = new Map<K, Cost>(kinds.map((kind) => [kind, { cpuUs: 0, wallMs: 0 }]));
   for (let slice = 0; slice < slices; slice++) {
     for (const kind of rotation(kinds, rep + slice)) {
       const cost = await piece(kind);
@@ -185,7 +214,7 @@ export async function costOf<T>(pair: Pair, work: () => Promise<T>): Promise<Cos
 export class MeasurementTable {
   private readonly rows = new Map<string, Measurement>();
 
-  add(metric: string, unit: string, kind: Kind, value: number): void {
+  add(metric: string, unit: string, kind: ServerKind, value: number): void {
     const key = `${metric}\u0000${kind}`;
     let row = this.rows.get(key);
     if (row === undefined) this.rows.set(key, (row = { metric, unit, kind, values: [] }));

@@ -31,19 +31,33 @@ export function renderTable(reports: readonly ScenarioReport[]): string {
   return lines.join('\n');
 }
 
-/** A markdown table of the targets: ours ÷ the other server, median (min–max) over repetitions. */
+/**
+ * A markdown table of the targets: a ratio (`ours ÷ raw-best`) or an absolute value, median
+ * (min–max) over repetitions.
+ */
 export function renderTargets(targets: readonly TargetResult[]): string {
   const lines = [
-    '| scenario | metric | ours ÷ | measured | target | met |',
+    '| scenario | metric | of | measured | target | met |',
     '|---|---|---|---|---|---|',
   ];
   for (const target of targets) {
     const parameters = Object.entries(target.parameters)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(' ');
+    const kind = target.kind ?? 'ours';
+    let of: string = kind;
+    if (target.against !== undefined) {
+      of = `${kind} ÷ ${target.against}`;
+      if (target.againstMetric !== undefined) of += ` ${target.againstMetric}`;
+    }
+    const unit = target.unit === undefined ? '×' : ` ${target.unit}`;
+    const bounds = [
+      ...(target.atLeast === undefined ? [] : [`≥ ${target.atLeast}${unit}`]),
+      ...(target.atMost === undefined ? [] : [`≤ ${target.atMost}${unit}`]),
+    ].join(', ');
     lines.push(
-      `| ${target.scenario} ${parameters} | ${target.metric} | ${target.against} | ` +
-        `${summarize(target.ratios, 2).text}× | ≤ ${target.atMost}× | ${target.met ? 'yes' : 'no'} |`,
+      `| ${target.scenario} ${parameters} | ${target.metric} | ${of} | ` +
+        `${summarize(target.values, 2).text}${unit} | ${bounds} | ${target.met ? 'yes' : 'no'} |`,
     );
   }
   return lines.join('\n');

@@ -9,6 +9,8 @@ import { serveRpc } from '../lib/rpc';
 /** Load generator: many client connections, counting and timing what they receive. */
 const [kind, url] = [process.argv[2], process.argv[3]];
 const isSocketIo = kind === 'socketio';
+/** Servers with a delivery log: clients parse every frame, dedupe by seq and ack. */
+const isDurable = kind.startsWith('ours-');
 const jwt = new JwtService({ secret: BENCH_KEY });
 const tokens = new Map<string, string>();
 const open: (WebSocket | Socket)[] = [];
@@ -16,6 +18,17 @@ let received = 0;
 let sampling = false;
 let latencies: number[] = [];
 let waiter: { total: number; resolve: () => void } | undefined;
+
+/** A durable client's position: the last seq received. */
+interface Cursor {
+  received: number;
+}
+const cursors = new Map<WebSocket, Cursor>();
+const unacked = new Set<WebSocket>();
+let flushing = false;
+const serverErrors: string[] = [];
+/** Reminder lateness: receipt − dueAt here, and firedAt − dueAt as the server wrote it (ms). */
+let lateness: { received: number[]; fired: number[] } | undefined;
 
 function tokenFor(userId: string): string {
   let token = tokens.get(userId);
@@ -34,6 +47,46 @@ function onPush(text: string | undefined): void {
     waiter.resolve();
     waiter = undefined;
   }
+}
+
+/**
+ * One frame from a server with a delivery log, handled as the client SDK does: dedupe by
+ * seq, then one cumulative ack per connection per burst (an event-loop turn).
+ */
+function onDurableFrame(ws: WebSocket, text: string): void {
+  const frame = JSON.parse(text) as {
+    type: string;
+    seq?: number;
+    data?: { dueAt?: string; firedAt?: string };
+  };
+  const cursor = cursors.get(ws)!;
+  if (frame.type === 'connected') return;
+  if (frame.type === 'error') {
+    serverErrors.push(text);
+    return;
+  }
+  if (frame.seq !== undefined) {
+    if (frame.seq <= cursor.received) return; // seen (at-least-once delivery)
+    cursor.received = frame.seq;
+    unacked.add(ws);
+    if (!flushing) {
+      flushing = true;
+      setImmediate(flushAcks);
+    }
+    if (lateness !== undefined && frame.data?.dueAt !== undefined) {
+      const dueAt = Date.parse(frame.data.dueAt);
+      lateness.received.push(Date.now() - dueAt);
+      lateness.fired.push(Date.parse(frame.data.firedAt!) - dueAt);
+    }
+  }
+  onPush(undefined);
+}
+
+function flushAcks(): void {
+  flushing = false;
+  // As the client SDK does: no `id`, so the server does not answer a successful ack.
+  for (const ws of unacked) ws.send(`{"type":"ack","data":{"seq":${cursors.get(ws)!.received}}}`);
+  unacked.clear();
 }
 
 function openOne(userId: string): Promise<void> {
@@ -58,6 +111,14 @@ function openOne(userId: string): Promise<void> {
       headers: { authorization: `Bearer ${tokenFor(userId)}` },
       perMessageDeflate: false,
     });
+    if (isDurable) {
+      cursors.set(ws, { received: 0 });
+      ws.on('message', (data: Buffer) => onDurableFrame(ws, data.toString()));
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      open.push(ws);
+      return;
+    }
     ws.on('message', (data: Buffer) => {
       // The `connected` greeting of our server is not a push.
       if (data[9] === 0x63 && data.toString().startsWith('{"type":"connected"')) return;
@@ -178,6 +239,14 @@ serveRpc(
           },
         };
       }),
+    /** Error frames a server with a delivery log sent (a failed ack, say), since the last call. */
+    errors: () => serverErrors.splice(0),
+    /** Starts (`on`) or stops recording reminder lateness; returns what was recorded. */
+    lateness: ({ on }: { on: boolean }) => {
+      const taken = lateness ?? { received: [], fired: [] };
+      lateness = on ? { received: [], fired: [] } : undefined;
+      return taken;
+    },
     sample: ({ on }: { on: boolean }) => {
       sampling = on;
       const taken = latencies;
@@ -209,6 +278,7 @@ serveRpc(
       return monotonicMs() - started;
     },
     closeAll: () => {
+      cursors.clear();
       for (const connection of open.splice(0)) {
         if (connection instanceof WebSocket) connection.terminate();
         else connection.disconnect();

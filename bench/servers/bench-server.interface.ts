@@ -8,5 +8,32 @@ export interface BenchServer {
   toUser(userId: string, data: object): number;
   /** Open connections. */
   connections(): number;
+  /** Durable delivery and reminders, on servers started with a database. */
+  readonly durable?: DurableBench;
   close(): Promise<void>;
+}
+
+/** Reminders to put in the database before a lateness measurement. */
+export interface ReminderSeedPlan {
+  /** Pending reminders in all. */
+  pending: number;
+  /** Owners u0..u(users-1), round-robin. */
+  users: number;
+  /** The first `dueCount` come due from `firstDueAt` (ms since the epoch) at `perSecond`. */
+  dueCount: number;
+  firstDueAt: number;
+  perSecond: number;
+}
+
+/** The durable side of a server started with a database. */
+export interface DurableBench {
+  /** Writes a `schedule-reminder` to the user's delivery log; pushed live once committed. */
+  deliver(userId: string, data: object): Promise<unknown>;
+  /**
+   * Replaces every reminder with `plan`'s: the due ones, then the rest spread over the following
+   * days (so they stay pending), and lets the scheduler know.
+   */
+  seedReminders(plan: ReminderSeedPlan): Promise<void>;
+  /** Sum of every user's acknowledged seq, read from the database. */
+  ackedTotal(): Promise<number>;
 }

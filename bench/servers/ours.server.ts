@@ -11,15 +11,22 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ConnectionRegistry,
+  DurableDelivery,
   HandshakeGuards,
+  KyselyDeliveryLogStore,
+  KyselyReminderStore,
   RealtimeGateway,
   RealtimeModule,
   RealtimePublisher,
   RealtimeWsAdapter,
+  ReminderScheduler,
   readHandshakeCredential,
+  type RealtimeModuleOptions,
 } from '@app/realtime';
 import { BENCH_KEY, PUSH_TYPE } from '../lib/payload';
-import type { BenchServer } from './bench-server.interface';
+import type { BenchServer, DurableBench } from './bench-server.interface';
+import { openBenchDatabase, type BenchDatabase } from './bench-database';
+import { seedReminders } from './reminder-seed';
 
 /** The guard a user would write: a bearer JWT verified with @nestjs/jwt, HS256 only. */
 @Injectable()
@@ -43,21 +50,34 @@ class BenchJwtGuard implements CanActivate {
 @HandshakeGuards(BenchJwtGuard)
 class BenchGateway {}
 
-@Module({
-  imports: [
-    JwtModule.register({ secret: BENCH_KEY }),
-    RealtimeModule.forRoot({
-      maxConnectionsPerUser: 1_000_000,
-      maxBufferedBytes: 64 * 1024 * 1024,
-    }),
-  ],
-  providers: [BenchJwtGuard, BenchGateway],
-})
-class BenchModule {}
+/** The benchmarked app: the realtime module with `options`, and the JWT guard. */
+function benchModule(options: RealtimeModuleOptions): new () => object {
+  @Module({
+    imports: [
+      JwtModule.register({ secret: BENCH_KEY }),
+      RealtimeModule.forRoot({
+        maxConnectionsPerUser: 1_000_000,
+        maxBufferedBytes: 64 * 1024 * 1024,
+        ...options,
+      }),
+    ],
+    providers: [BenchJwtGuard, BenchGateway],
+  })
+  class BenchModule {}
+  return BenchModule;
+}
 
-/** A minimal Nest app using RealtimeModule the way users will run it. */
-export async function startOursServer(): Promise<BenchServer> {
-  const app = await NestFactory.create(BenchModule, { logger: ['error', 'warn'] });
+/**
+ * A minimal Nest app using RealtimeModule the way users will run it; with `dialect`, with a
+ * durable delivery log and reminders on that database (a fresh one, dropped on close).
+ */
+export async function startOursServer(dialect?: 'sqlite' | 'postgres'): Promise<BenchServer> {
+  const database = dialect === undefined ? undefined : await openBenchDatabase(dialect);
+  const deliveryLog = database && new KyselyDeliveryLogStore(database.db);
+  const reminderStore = database && new KyselyReminderStore(database.db, deliveryLog!);
+  const app = await NestFactory.create(benchModule({ deliveryLog, reminderStore }), {
+    logger: ['error', 'warn'],
+  });
   app.useWebSocketAdapter(new RealtimeWsAdapter(app));
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
@@ -68,6 +88,32 @@ export async function startOursServer(): Promise<BenchServer> {
     broadcast: (data) => publisher.toAll(PUSH_TYPE, data),
     toUser: (userId, data) => publisher.toUser(userId, PUSH_TYPE, data),
     connections: () => registry.size,
-    close: () => app.close(),
+    durable: database && durableOf(app.get(DurableDelivery), app.get(ReminderScheduler), database),
+    close: async () => {
+      await app.close();
+      await database?.dispose();
+    },
+  };
+}
+
+function durableOf(
+  delivery: DurableDelivery,
+  scheduler: ReminderScheduler,
+  database: BenchDatabase,
+): DurableBench {
+  return {
+    deliver: (userId, data) => delivery.deliver([{ userId, type: PUSH_TYPE, data }]),
+    seedReminders: async (plan) => {
+      await seedReminders(database.db, plan);
+      // As after the backend's POST /reminders: the scheduler learns the new next due time.
+      await scheduler.wake();
+    },
+    ackedTotal: async () => {
+      const row = await database.db
+        .selectFrom('realtime_delivery_cursors')
+        .select((eb) => eb.fn.sum<number | string>('acked_seq').as('total'))
+        .executeTakeFirst();
+      return Number(row?.total ?? 0);
+    },
   };
 }

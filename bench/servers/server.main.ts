@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { serveRpc } from '../lib/rpc';
 import { monotonicMs, reminder } from '../lib/payload';
-import type { BenchServer } from './bench-server.interface';
+import type { BenchServer, DurableBench, ReminderSeedPlan } from './bench-server.interface';
 import { startOursServer } from './ours.server';
 import { startRawWsServer } from './raw-ws.server';
 import { startSocketIoServer } from './socketio.server';
@@ -13,9 +13,18 @@ export const SERVER_KINDS = {
   'raw-naive': () => startRawWsServer('naive'),
   'raw-best': () => startRawWsServer('best'),
   socketio: startSocketIoServer,
+  'ours-sqlite': () => startOursServer('sqlite'),
+  'ours-postgres': () => startOursServer('postgres'),
 } satisfies Record<string, () => Promise<BenchServer>>;
 
 export type ServerKind = keyof typeof SERVER_KINDS;
+
+/** `count` pushes to users u0..u(users-1), `batch` per event-loop turn. */
+interface Burst {
+  count: number;
+  users: number;
+  batch: number;
+}
 
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -26,6 +35,10 @@ function gc(): void {
 async function main(): Promise<void> {
   const kind = process.argv[2] as ServerKind;
   const server = await SERVER_KINDS[kind]();
+  const durable = (): DurableBench => {
+    if (server.durable === undefined) throw new Error(`${kind} has no delivery log`);
+    return server.durable;
+  };
   serveRpc(
     {
       /** Cumulative CPU time of this process in µs. */
@@ -47,15 +60,7 @@ async function main(): Promise<void> {
        * `count` targeted pushes to users u0..u(users-1) as fast as the server can, `batch` per
        * event-loop turn so the writes can drain between batches.
        */
-      targetBurst: async ({
-        count,
-        users,
-        batch,
-      }: {
-        count: number;
-        users: number;
-        batch: number;
-      }) => {
+      targetBurst: async ({ count, users, batch }: Burst) => {
         let reached = 0;
         for (let i = 0; i < count; i++) {
           reached += server.toUser(`u${i % users}`, reminder(monotonicMs()));
@@ -82,6 +87,31 @@ async function main(): Promise<void> {
           reached += server.toUser(`u${i % users}`, reminder(monotonicMs()));
         }
         return reached;
+      },
+      /**
+       * `count` durable pushes to users u0..u(users-1), issued `batch` per event-loop turn
+       * without waiting for their commits (they are group-committed); resolves once all
+       * are written.
+       */
+      durableBurst: async ({ count, users, batch }: Burst) => {
+        const writes: Promise<unknown>[] = [];
+        for (let i = 0; i < count; i++) {
+          writes.push(durable().deliver(`u${i % users}`, reminder(monotonicMs())));
+          if (i % batch === batch - 1) await nextTurn();
+        }
+        await Promise.all(writes);
+        return writes.length;
+      },
+      seedReminders: (plan: ReminderSeedPlan) => durable().seedReminders(plan),
+      /** Resolves once the acknowledged seqs add up to `total`, checking every 10 ms. */
+      waitAcked: async ({ total, timeoutMs }: { total: number; timeoutMs: number }) => {
+        const deadline = monotonicMs() + timeoutMs;
+        let acked = await durable().ackedTotal();
+        while (acked < total) {
+          if (monotonicMs() > deadline) throw new Error(`acknowledged ${acked} of ${total}`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          acked = await durable().ackedTotal();
+        }
       },
       memory: () => {
         gc();

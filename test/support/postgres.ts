@@ -1,25 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Pool } from 'pg';
+import { postgresAnswers, withoutCredentials } from './postgres-probe';
 
 /** The PostgreSQL the tests use: `TEST_DATABASE_URL`, or the CI machine's local one. */
 export const TEST_POSTGRES_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Whether {@link TEST_POSTGRES_URL} answers, checked once, synchronously, at suite load. */
-function probe(): boolean {
-  const script =
-    "const { Client } = require('pg');" +
-    'const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });' +
-    'c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));';
-  const result = spawnSync(process.execPath, ['-e', script, TEST_POSTGRES_URL], {
-    timeout: 10_000,
-  });
-  return result.status === 0;
-}
-
-const available = probe();
+const available = postgresAnswers(TEST_POSTGRES_URL);
 
 /**
  * `describe` for suites that need PostgreSQL. Without one they are skipped with a visible
@@ -28,7 +16,7 @@ const available = probe();
 export const describeWithPostgres: jest.Describe = (() => {
   if (available || process.env.CI === 'true') return describe;
   console.warn(
-    `PostgreSQL is not reachable at ${TEST_POSTGRES_URL.replace(/\/\/[^@]*@/, '//')}: ` +
+    `PostgreSQL is not reachable at ${withoutCredentials(TEST_POSTGRES_URL)}: ` +
       'skipping its suites (set TEST_DATABASE_URL, or run PostgreSQL locally).',
   );
   return describe.skip;

@@ -77,6 +77,7 @@ export type {
 
 // Durable delivery
 export type {
+  DeliveryLogAck,
   DeliveryLogEntry,
   DeliveryLogHead,
   DeliveryLogRead,

@@ -46,3 +46,9 @@ export interface DeliveryLogRetention {
   /** At most this many newest entries are kept per user. */
   maxEntriesPerUser?: number;
 }
+
+/** One acknowledgement: everything of `userId` up to `seq`. */
+export interface DeliveryLogAck {
+  userId: string;
+  seq: number;
+}

@@ -1,4 +1,6 @@
+import type { AckBeyondLogError } from './delivery-log.errors';
 import type {
+  DeliveryLogAck,
   DeliveryLogEntry,
   DeliveryLogHead,
   DeliveryLogRead,
@@ -26,6 +28,16 @@ export interface DeliveryLogStore {
    * @throws AckBeyondLogError when `seq` is past the user's last entry (nothing is changed).
    */
   ack(userId: string, seq: number): Promise<DeliveryLogHead>;
+
+  /**
+   * Applies many acks (of any users, several per user allowed) in one transaction, each as
+   * {@link ack} would on its own: one past its user's log is refused and changes nothing,
+   * the others apply.
+   *
+   * @returns per ack, in the order given: the user's head after all of them, or the
+   *   {@link AckBeyondLogError} that refused it.
+   */
+  ackMany(acks: readonly DeliveryLogAck[]): Promise<(DeliveryLogHead | AckBeyondLogError)[]>;
 
   /**
    * Entries of `userId` after `afterSeq`, oldest first, at most `limit`.

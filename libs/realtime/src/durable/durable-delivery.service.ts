@@ -10,6 +10,7 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import type {
+  DeliveryLogAck,
   DeliveryLogEntry,
   DeliveryLogHead,
   NewDeliveryLogEntry,
@@ -24,6 +25,12 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/** An ack waiting for the next batch. */
+interface WaitingAck extends DeliveryLogAck {
+  resolve: (head: DeliveryLogHead) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Answer to `resume`. */
 export interface ResumeReply {
   /** Entries sent by this replay. */
@@ -34,11 +41,12 @@ export interface ResumeReply {
 
 /**
  * Durable push: every message is written to the recipient's delivery log first and pushed live,
- * as `{"type", "seq", "id", "data"}`, only once the write has committed. Writes asked for in the
- * same tick share one transaction (group commit), and commits (these and {@link commit}'s) run
- * one after another so live pushes leave in `seq` order. A connection that is catching up (`resume`, `?lastSeq=`) holds
- * live entries back until its replay is done, and skips what the replay already sent: no gap,
- * no reordering, no duplicate across the switch.
+ * as `{"type", "seq", "id", "data"}`, only once the write has committed. Writes share
+ * transactions (group commit: everything asked for in a tick, and everything asked for while
+ * the commit before was running), and commits (these and {@link commit}'s) run one after
+ * another so live pushes leave in `seq` order. A connection that is catching up (`resume`,
+ * `?lastSeq=`) holds live entries back until its replay is done, and skips what the replay
+ * already sent: no gap, no reordering, no duplicate across the switch.
  */
 @Injectable()
 export class DurableDelivery {
@@ -46,6 +54,11 @@ export class DurableDelivery {
   private readonly store: DeliveryLogStore | undefined;
   private readonly replayBatchSize: number;
   private waiting: Waiting[] = [];
+  /** Whether a group commit is queued that has not yet taken {@link waiting}. */
+  private groupQueued = false;
+  private acks: WaitingAck[] = [];
+  private acksQueued = false;
+  private ackChain: Promise<void> = Promise.resolve();
   /** The last commit in line; each waits for the one before. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -73,8 +86,12 @@ export class DurableDelivery {
     const store = this.requireStore();
     return new Promise((resolve, reject) => {
       this.waiting.push({ entries, resolve, reject });
-      // Let the rest of this tick add its entries to the same transaction.
-      if (this.waiting.length === 1) setImmediate(() => this.commitWaiting(store));
+      if (this.groupQueued) return;
+      this.groupQueued = true;
+      // Let the rest of this tick add its entries first; the group then takes everything
+      // that is waiting when its turn comes, so a slow commit makes the next one bigger
+      // instead of queueing many small ones behind it.
+      setImmediate(() => void this.commitGroup(store));
     });
   }
 
@@ -99,19 +116,23 @@ export class DurableDelivery {
   }
 
   /**
-   * Acknowledges everything up to `seq` for the connection's user.
+   * Acknowledges everything up to `seq` for the connection's user. Acks are written in batches
+   * (one transaction for those of a tick), which changes nothing for each: acks are cumulative.
    *
    * @throws RealtimeException `VALIDATION_FAILED` when `seq` is past the user's log.
    */
-  async ack(connection: RealtimeConnection, seq: number): Promise<DeliveryLogHead> {
-    try {
-      return await this.requireStore().ack(connection.userId, seq);
-    } catch (error) {
-      if (error instanceof AckBeyondLogError) {
-        throw invalidField('seq', 'withinLog', messages.ackBeyondLog(seq, error.lastSeq));
-      }
-      throw error;
-    }
+  ack(connection: RealtimeConnection, seq: number): Promise<DeliveryLogHead> {
+    const store = this.requireStore();
+    return new Promise((resolve, reject) => {
+      this.acks.push({ userId: connection.userId, seq, resolve, reject });
+      if (this.acksQueued) return;
+      this.acksQueued = true;
+      // Acks of a tick, and those sent while the previous batch was being written, share one
+      // transaction; batches run one at a time.
+      setImmediate(() => {
+        this.ackChain = this.ackChain.then(() => this.writeAcks(store));
+      });
+    });
   }
 
   /**
@@ -163,12 +184,13 @@ export class DurableDelivery {
     return { replayed, lastSeq: connection.lastDurableSeq };
   }
 
-  private commitWaiting(store: DeliveryLogStore): void {
-    const batch = this.waiting;
-    this.waiting = [];
-    const entries = batch.flatMap((waiting) => waiting.entries);
-    this.commit(async () => {
-      const written = await store.append(entries);
+  private commitGroup(store: DeliveryLogStore): Promise<unknown> {
+    let batch: Waiting[] = [];
+    return this.commit(async () => {
+      this.groupQueued = false;
+      batch = this.waiting;
+      this.waiting = [];
+      const written = await store.append(batch.flatMap((waiting) => waiting.entries));
       return { written, result: written };
     }).then(
       ({ result: written }) => {
@@ -182,6 +204,27 @@ export class DurableDelivery {
         for (const waiting of batch) waiting.reject(error);
       },
     );
+  }
+
+  private async writeAcks(store: DeliveryLogStore): Promise<void> {
+    this.acksQueued = false;
+    const batch = this.acks;
+    this.acks = [];
+    try {
+      const results = await store.ackMany(batch);
+      batch.forEach((ack, index) => {
+        const result = results[index];
+        if (result instanceof AckBeyondLogError) {
+          ack.reject(
+            invalidField('seq', 'withinLog', messages.ackBeyondLog(ack.seq, result.lastSeq)),
+          );
+        } else {
+          ack.resolve(result);
+        }
+      });
+    } catch (error) {
+      for (const ack of batch) ack.reject(error);
+    }
   }
 
   /** @returns how many sockets it was written to (a replaying one counts: it will get it). */

@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { randomUUID } from 'node:crypto';
+import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
+  DeliveryLogAck,
   DeliveryLogEntry,
   DeliveryLogHead,
   DeliveryLogRead,
@@ -10,6 +10,7 @@ import type {
 import { AckBeyondLogError, CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogTables } from './delivery-log.schema';
 import type { DeliveryLogStore } from './delivery-log.store';
+import { timeOrderedId } from './time-ordered-id';
 
 /** Rows per multi-row INSERT: 6 columns each stays far below SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 500;
@@ -37,12 +38,14 @@ export class KyselyDeliveryLogStore<
 > implements DeliveryLogStore {
   private readonly now: () => number;
   private readonly db: Kysely<DeliveryLogTables>;
+  private readonly postgres: boolean;
 
   /** @param db any Kysely whose schema includes {@link DeliveryLogTables}. */
   constructor(db: Kysely<DB>, options: KyselyDeliveryLogStoreOptions = {}) {
     // Kysely's types are invariant in the schema; the store only touches its own tables.
     this.db = db as unknown as Kysely<DeliveryLogTables>;
     this.now = options.now ?? Date.now;
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
   async append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
@@ -66,19 +69,12 @@ export class KyselyDeliveryLogStore<
     const createdAt = this.now();
     const counts = new Map<string, number>();
     for (const entry of entries) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
-    // Users in a fixed order, so two batches for the same users lock their rows in the same
-    // order and cannot deadlock each other on PostgreSQL.
-    const nextSeq = new Map<string, number>();
-    for (const userId of [...counts.keys()].sort()) {
-      const count = counts.get(userId)!;
-      const lastSeq = await this.reserve(trx, userId, count);
-      nextSeq.set(userId, lastSeq - count + 1);
-    }
+    const nextSeq = await this.reserve(trx, counts);
     const written = entries.map((entry): DeliveryLogEntry => {
       const seq = nextSeq.get(entry.userId)!;
       nextSeq.set(entry.userId, seq + 1);
       return {
-        id: entry.id ?? randomUUID(),
+        id: entry.id ?? timeOrderedId(createdAt),
         userId: entry.userId,
         seq,
         type: entry.type,
@@ -106,17 +102,40 @@ export class KyselyDeliveryLogStore<
   }
 
   async ack(userId: string, seq: number): Promise<DeliveryLogHead> {
+    const [result] = await this.ackMany([{ userId, seq }]);
+    if (result instanceof AckBeyondLogError) throw result;
+    return result;
+  }
+
+  async ackMany(acks: readonly DeliveryLogAck[]): Promise<(DeliveryLogHead | AckBeyondLogError)[]> {
+    if (acks.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      const head = await this.readHead(trx, userId);
-      if (seq > head.lastSeq) throw new AckBeyondLogError(seq, head.lastSeq);
-      if (seq <= head.ackedSeq) return head;
-      await trx
-        .updateTable('realtime_delivery_cursors')
-        .set({ acked_seq: seq })
-        .where('user_id', '=', userId)
-        .where('acked_seq', '<', seq)
-        .execute();
-      return { ...head, ackedSeq: seq };
+      const heads = await this.lockHeads(trx, [...new Set(acks.map((ack) => ack.userId))]);
+      const raised = new Map<string, number>();
+      const results = acks.map((ack) => {
+        const head = heads.get(ack.userId) ?? EMPTY_HEAD;
+        if (ack.seq > head.lastSeq) return new AckBeyondLogError(ack.seq, head.lastSeq);
+        if (ack.seq > (raised.get(ack.userId) ?? head.ackedSeq)) raised.set(ack.userId, ack.seq);
+        return head;
+      });
+      const raises = [...raised];
+      for (let i = 0; i < raises.length; i += INSERT_CHUNK) {
+        const values = sql.join(
+          raises
+            .slice(i, i + INSERT_CHUNK)
+            .map(([userId, seq]) => sql`(cast(${userId} as text), cast(${seq} as bigint))`),
+        );
+        // Never lowers an ack, even one another instance raised since the read.
+        await sql`update realtime_delivery_cursors set acked_seq = v.column2
+          from (values ${values}) as v
+          where realtime_delivery_cursors.user_id = v.column1
+            and realtime_delivery_cursors.acked_seq < v.column2`.execute(trx);
+      }
+      return results.map((result, index) => {
+        if (result instanceof AckBeyondLogError) return result;
+        const ackedSeq = raised.get(acks[index].userId) ?? result.ackedSeq;
+        return { ...result, ackedSeq };
+      });
     });
   }
 
@@ -197,19 +216,70 @@ export class KyselyDeliveryLogStore<
     });
   }
 
-  /** Adds `count` to the user's last seq (creating the cursor) and returns the new last seq. */
-  private async reserve(trx: Db, userId: string, count: number): Promise<number> {
-    const row = await trx
-      .insertInto('realtime_delivery_cursors')
-      .values({ user_id: userId, last_seq: count, acked_seq: 0, pruned_seq: 0 })
-      .onConflict((conflict) =>
-        conflict
-          .column('user_id')
-          .doUpdateSet({ last_seq: sql<number>`realtime_delivery_cursors.last_seq + ${count}` }),
-      )
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
-    return Number(row.last_seq);
+  /**
+   * Adds each user's count to their last seq (creating cursors as needed), a statement per
+   * {@link INSERT_CHUNK} users, and returns each user's first reserved seq. Users go in a fixed
+   * order, so two batches for the same users lock their rows in the same order and cannot
+   * deadlock each other on PostgreSQL.
+   */
+  private async reserve(
+    trx: Db,
+    counts: ReadonlyMap<string, number>,
+  ): Promise<Map<string, number>> {
+    const users = [...counts.keys()].sort();
+    const firstSeq = new Map<string, number>();
+    for (let i = 0; i < users.length; i += INSERT_CHUNK) {
+      const rows = await trx
+        .insertInto('realtime_delivery_cursors')
+        .values(
+          users.slice(i, i + INSERT_CHUNK).map((userId) => ({
+            user_id: userId,
+            last_seq: counts.get(userId)!,
+            acked_seq: 0,
+            pruned_seq: 0,
+          })),
+        )
+        .onConflict((conflict) =>
+          conflict.column('user_id').doUpdateSet({
+            last_seq: sql<number>`realtime_delivery_cursors.last_seq + excluded.last_seq`,
+          }),
+        )
+        .returning(['user_id', 'last_seq'])
+        .execute();
+      for (const row of rows) {
+        firstSeq.set(row.user_id, Number(row.last_seq) - counts.get(row.user_id)! + 1);
+      }
+    }
+    return firstSeq;
+  }
+
+  /**
+   * Reads the users' heads; on PostgreSQL also locks their cursor rows, in user order, so that
+   * concurrent batches (this instance's or another's) wait for each other instead of
+   * deadlocking.
+   */
+  private async lockHeads(
+    trx: Db,
+    users: readonly string[],
+  ): Promise<Map<string, DeliveryLogHead>> {
+    const sorted = [...users].sort();
+    const heads = new Map<string, DeliveryLogHead>();
+    for (let i = 0; i < sorted.length; i += INSERT_CHUNK) {
+      let query = trx
+        .selectFrom('realtime_delivery_cursors')
+        .select(['user_id', 'last_seq', 'acked_seq', 'pruned_seq'])
+        .where('user_id', 'in', sorted.slice(i, i + INSERT_CHUNK))
+        .orderBy('user_id');
+      if (this.postgres) query = query.forUpdate();
+      for (const row of await query.execute()) {
+        heads.set(row.user_id, {
+          lastSeq: Number(row.last_seq),
+          ackedSeq: Number(row.acked_seq),
+          prunedSeq: Number(row.pruned_seq),
+        });
+      }
+    }
+    return heads;
   }
 
   private async readHead(db: Db, userId: string): Promise<DeliveryLogHead> {

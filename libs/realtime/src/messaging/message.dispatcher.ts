@@ -99,7 +99,8 @@ export class MessageDispatcher {
         this.settle(connection, message, this.rooms.leave(connection, message.data), true);
         return;
       case 'ack':
-        this.settle(connection, message, this.deliveries.ack(connection, message.data), true);
+        // Acks are as frequent as durable pushes: answered only when asked (with `id`).
+        this.settle(connection, message, this.deliveries.ack(connection, message.data), false);
         return;
       case 'resume':
         this.settle(connection, message, this.deliveries.resume(connection, message.data), true);
