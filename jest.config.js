@@ -5,6 +5,7 @@ const shared = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
   moduleNameMapper: {
     '^@app/realtime(|/.*)$': '<rootDir>/libs/realtime/src/$1',
+    '^@app/realtime-client$': '<rootDir>/libs/realtime-client/src',
   },
 };
 

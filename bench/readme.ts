@@ -24,7 +24,7 @@ const block = [
   `Latest run: \`${result.command}\`, ${result.date.slice(0, 16).replace('T', ' ')} UTC, on ${result.machine}; ` +
     `medians of ${result.reps} interleaved repetitions (min–max), ratios within each repetition.`,
   '',
-  '**Targets** (ours ÷ the other server on the same metric, in the same repetition):',
+  "**Targets** (a ratio — ours ÷ another server, or a durable rate ÷ the same server's live rate — within each repetition, or an absolute value):",
   '',
   renderTargets(result.targets),
   '',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { DemoModule } from './demo/demo.module';
 import { AppConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -19,6 +20,7 @@ import { UsersModule } from './users/users.module';
     NotificationsModule,
     RemindersModule,
     HealthModule,
+    DemoModule,
   ],
 })
 export class AppModule {}

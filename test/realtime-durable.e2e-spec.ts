@@ -134,9 +134,21 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     expect(await store.head('alice')).toMatchObject({ lastSeq: 3, ackedSeq: 2 });
   });
 
+  it('starts a connection without a cursor at the head of the log, with a resume frame', async () => {
+    await start();
+    await delivery.deliver(notes('alice', 3));
+    const client = await connect('alice');
+    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3 });
+    await delivery.deliver(notes('alice', 1));
+    const [next] = await durableFrames(client, 'note', 1);
+    expect(next.seq).toBe(4);
+    expect(client.pending).toEqual([]);
+  });
+
   it('answers an ack only when it has an id; acks sent together are all applied', async () => {
     await start();
     const [phone, laptop] = [await connect('alice'), await connect('alice')];
+    for (const client of [phone, laptop]) await client.next('resume');
     await delivery.deliver(notes('alice', 4));
     await durableFrames(phone, 'note', 4);
     await durableFrames(laptop, 'note', 4);

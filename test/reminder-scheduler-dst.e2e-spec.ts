@@ -24,7 +24,7 @@ const HOUR = 3_600_000;
 describe('Reminder scheduler across DST (fake time)', () => {
   let environment: ScopedEnvironment;
   let db: Kysely<ReminderTables & DeliveryLogTables>;
-  let log: KyselyDeliveryLogStore;
+  let log: KyselyDeliveryLogStore<ReminderTables & DeliveryLogTables>;
   let reminders: KyselyReminderStore;
   let server: LibraryTestApp | undefined;
 

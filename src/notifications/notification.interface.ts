@@ -1,16 +1,8 @@
+import type { NotificationPush } from '@app/realtime-client';
 import type { Page } from '../common/page';
 
-/** A notification as pushed in the `data` of a `notification` frame. */
-export interface Notification {
-  id: string;
-  title: string;
-  body?: string;
-  data?: Record<string, unknown>;
-  /** User id of the sender. */
-  from: string;
-  /** ISO 8601. */
-  createdAt: string;
-}
+/** A notification as pushed in the `data` of a `notification` frame (the client SDK's type). */
+export type Notification = NotificationPush;
 
 /** What `POST /notifications` answers. */
 export interface NotificationReceipt {

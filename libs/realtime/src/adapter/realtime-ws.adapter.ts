@@ -264,8 +264,9 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       PreparedFrame.fromJson(encodeFrame({ type: 'connected', data: connected })),
     );
     expiry.track(connection);
-    const cursor = readResumeCursor(request.url);
-    if (cursor !== undefined) this.resumeAtHandshake(connection, cursor as number);
+    if (this.services!.delivery.enabled) {
+      this.resumeAtHandshake(connection, readResumeCursor(request.url) as number | undefined);
+    }
     try {
       endpoint.onConnection?.(socket, request);
     } catch (error) {
@@ -276,18 +277,27 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     }
   }
 
-  /** Replays what the client missed (`?lastSeq=`); a failure is an `error` frame, not a close. */
-  private resumeAtHandshake(connection: RealtimeConnection, cursor: number): void {
+  /**
+   * Puts a new connection on the durable stream: replays what it missed after `?lastSeq=`, or
+   * starts it at the head of the log, then sends one `resume` frame saying where it stands. A
+   * failure is an `error` frame, not a close.
+   */
+  private resumeAtHandshake(connection: RealtimeConnection, cursor: number | undefined): void {
     const { delivery, sender } = this.services!;
-    delivery.resume(connection, cursor).catch((error: unknown) => {
-      if (!(error instanceof RealtimeException)) {
-        this.logger.error(
-          messages.internalError(),
-          error instanceof Error ? error.stack : String(error),
-        );
-      }
-      sender.send(connection, encodeError(toErrorFrameData(error), undefined));
-    });
+    const started =
+      cursor === undefined ? delivery.startAtHead(connection) : delivery.resume(connection, cursor);
+    started.then(
+      (reply) => sender.send(connection, encodeFrame({ type: 'resume', data: reply })),
+      (error: unknown) => {
+        if (!(error instanceof RealtimeException)) {
+          this.logger.error(
+            messages.internalError(),
+            error instanceof Error ? error.stack : String(error),
+          );
+        }
+        sender.send(connection, encodeError(toErrorFrameData(error), undefined));
+      },
+    );
   }
 
   private endpointOf(server: WebSocketServer): GatewayEndpoint {

@@ -184,6 +184,28 @@ export class DurableDelivery {
     return { replayed, lastSeq: connection.lastDurableSeq };
   }
 
+  /**
+   * Starts a connection that brought no cursor at the head of its user's log: entries already
+   * written are history (the app has them from REST), every later one reaches it live. Live
+   * entries wait while the head is read, so none falls between the read and the first push.
+   *
+   * @returns the head, for the `resume` frame that tells the client where its cursor starts.
+   */
+  async startAtHead(connection: RealtimeConnection): Promise<ResumeReply> {
+    const store = this.requireStore();
+    const pending: DeliveryLogEntry[] = [];
+    connection.replayPending = pending;
+    let lastSeq = 0;
+    try {
+      lastSeq = (await store.head(connection.userId)).lastSeq;
+    } finally {
+      connection.replayPending = undefined;
+      connection.lastDurableSeq = lastSeq;
+      for (const entry of pending) this.pushTo(connection, entry);
+    }
+    return { replayed: 0, lastSeq };
+  }
+
   private commitGroup(store: DeliveryLogStore): Promise<unknown> {
     let batch: Waiting[] = [];
     return this.commit(async () => {

@@ -1,20 +1,6 @@
-/** A reminder as stored and as pushed in `schedule-reminder` frames. */
-export interface Reminder {
-  id: string;
-  userId: string;
-  title: string;
-  body?: string;
-  /** Next occurrence, ISO 8601; `null` once a one-off reminder has fired. */
-  dueAt: string | null;
-  /** Recurring: the cron expression (5 fields, or 6 with seconds first). */
-  cron?: string;
-  /** Recurring: the IANA time zone the cron's wall-clock times are in. */
-  timezone?: string;
-  /** ISO 8601. */
-  createdAt: string;
-  /** ISO 8601, or `null` before the first firing. */
-  lastFiredAt: string | null;
-}
+// The wire types live with the client SDK (browser-safe, no server code) and are shared here,
+// so a change to either side is a change to both.
+export type { Reminder, ReminderFiring } from '@app/realtime-client';
 
 /** What creating a reminder needs: a one-off time, or a recurring schedule. */
 export type NewReminder = {
@@ -33,15 +19,6 @@ export type NewReminder = {
       timezone: string;
     }
 );
-
-/** `data` of a `schedule-reminder` frame. */
-export interface ReminderFiring {
-  reminder: Reminder;
-  /** The occurrence that fired, ISO 8601 (late firings keep their original time). */
-  dueAt: string;
-  /** When it actually fired, ISO 8601. */
-  firedAt: string;
-}
 
 /** The push type of a reminder firing, as the classic WebSocket tutorials name it. */
 export const REMINDER_PUSH_TYPE = 'schedule-reminder';

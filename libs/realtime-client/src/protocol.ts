@@ -1,0 +1,81 @@
+/**
+ * The wire protocol as the client sees it (docs/protocol.md). Kept free of server code so the
+ * browser bundle carries none; a type test checks these against the server's own types.
+ */
+
+/** A frame from the server. */
+export interface ServerFrame {
+  type: string;
+  data?: unknown;
+  /** The `id` of the request this answers. */
+  replyTo?: string;
+  /** Durable messages: the position in the user's delivery log. */
+  seq?: number;
+  /** Durable messages: the entry's unique id. */
+  id?: string;
+}
+
+/** `data` of the `connected` frame. */
+export interface ConnectedData {
+  connectionId: string;
+  userId: string;
+  heartbeatIntervalMs: number;
+}
+
+/** `data` of an `error` frame. */
+export interface ErrorFrameData {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** `data` of the `resume` answer: how many entries the replay sent and where the log stands. */
+export interface ResumeData {
+  replayed: number;
+  lastSeq: number;
+}
+
+/** A reminder as the server pushes it. */
+export interface Reminder {
+  id: string;
+  userId: string;
+  title: string;
+  body?: string;
+  /** Next occurrence, ISO 8601; `null` once a one-off reminder has fired. */
+  dueAt: string | null;
+  /** Recurring: the cron expression (5 fields, or 6 with seconds first). */
+  cron?: string;
+  /** Recurring: the IANA time zone the cron's wall-clock times are in. */
+  timezone?: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601, or `null` before the first firing. */
+  lastFiredAt: string | null;
+}
+
+/** `data` of a `schedule-reminder` frame. */
+export interface ReminderFiring {
+  reminder: Reminder;
+  /** The occurrence that fired, ISO 8601 (late firings keep their original time). */
+  dueAt: string;
+  /** When it actually fired, ISO 8601. */
+  firedAt: string;
+}
+
+/** `data` of a `notification` frame of the reference backend. */
+export interface NotificationPush {
+  id: string;
+  title: string;
+  body?: string;
+  data?: Record<string, unknown>;
+  /** User id of the sender. */
+  from: string;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** What the reference backend pushes, by frame type: the default event map of the client. */
+export interface ReferenceServerEvents {
+  'schedule-reminder': ReminderFiring;
+  notification: NotificationPush;
+}

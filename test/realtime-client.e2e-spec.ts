@@ -1,0 +1,185 @@
+import { ConnectionRegistry } from '@app/realtime';
+import { RealtimeClient, RealtimeRequestError, type NotificationPush } from '@app/realtime-client';
+import request from 'supertest';
+import { WebSocket } from 'ws';
+import { freePort } from './support/free-port';
+import { spawnBackend, type BackendProcess } from './support/backend-process';
+import { startBackend, type BackendTestApp } from './support/backend-test-app';
+import { ScopedEnvironment } from './support/scoped-environment';
+
+/** What a client's `notification` handler saw, in order. */
+function recorder(client: RealtimeClient) {
+  const seen: { seq: number; title: string }[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  client.on('notification', (notification: NotificationPush, { seq }) => {
+    seen.push({ seq: seq!, title: notification.title });
+    for (const waiter of waiters.filter((w) => seen.length >= w.count)) waiter.resolve();
+  });
+  return {
+    seen,
+    until: (count: number) =>
+      new Promise<void>((resolve) => {
+        if (seen.length >= count) resolve();
+        else waiters.push({ count, resolve });
+      }),
+  };
+}
+
+function opened(client: RealtimeClient): Promise<void> {
+  return new Promise((resolve) => {
+    if (client.state === 'open') resolve();
+    else client.once('open', () => resolve());
+  });
+}
+
+describe('Client SDK against the reference backend (in process)', () => {
+  let backend: BackendTestApp;
+  const clients: RealtimeClient[] = [];
+
+  beforeEach(async () => {
+    backend = await startBackend();
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.dispose();
+    await backend.close();
+  });
+
+  function connect(token: string, options: object = {}): RealtimeClient {
+    const client = new RealtimeClient({
+      url: backend.wsUrl,
+      WebSocket,
+      auth: () => ({ headers: { authorization: `Bearer ${token}` } }),
+      reconnect: { baseMs: 50, capMs: 200 },
+      ...options,
+    });
+    clients.push(client);
+    return client;
+  }
+
+  const notify = (token: string, userId: string, title: string) =>
+    request(backend.http)
+      .post('/notifications')
+      .set('authorization', `Bearer ${token}`)
+      .send({ to: { userId }, title })
+      .expect(201);
+
+  it('resumes after the server cuts its socket: every push once, in order', async () => {
+    const ada = await backend.signUp('ada');
+    const client = connect(ada.token);
+    const { seen, until } = recorder(client);
+    await opened(client);
+    for (let i = 1; i <= 5; i++) await notify(ada.token, ada.id, `n${i}`);
+    await until(5);
+    for (const connection of backend.app.get(ConnectionRegistry).connectionsOf(ada.id)) {
+      connection.socket.terminate();
+    }
+    // Written while the client is away (or reconnecting): it must get them on resume.
+    for (let i = 6; i <= 15; i++) await notify(ada.token, ada.id, `n${i}`);
+    await until(15);
+    await opened(client);
+    for (let i = 16; i <= 20; i++) await notify(ada.token, ada.id, `n${i}`);
+    await until(20);
+    expect(seen.map(({ seq }) => seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(seen.map(({ title }) => title)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `n${i + 1}`),
+    );
+    expect(client.lastSeq).toBe(20);
+  });
+
+  it('starts at the head of the log for a new client, and acks what it handled', async () => {
+    const ada = await backend.signUp('ada');
+    await notify(ada.token, ada.id, 'before');
+    const client = connect(ada.token);
+    const { seen, until } = recorder(client);
+    await opened(client);
+    await notify(ada.token, ada.id, 'after');
+    await until(1);
+    expect(seen).toEqual([{ seq: 2, title: 'after' }]);
+    // The cumulative ack reaches the server; asking with an id shows where it stands.
+    await expect(client.request('ack', { seq: 2 })).resolves.toEqual({ ackedSeq: 2 });
+  });
+
+  it('answers requests and rejects refusals with the error code', async () => {
+    const ada = await backend.signUp('ada');
+    const client = connect(ada.token);
+    await expect(client.request('whoami')).resolves.toMatchObject({ userId: ada.id });
+    await expect(client.request('join', { room: 'user:someone-else' })).rejects.toEqual(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
+    await expect(client.request('join', { room: 42 })).rejects.toBeInstanceOf(RealtimeRequestError);
+  });
+
+  it('stops when the handshake is refused with 401', async () => {
+    const client = connect('not-a-token');
+    const closed = await new Promise<{ reason: string }>((resolve) =>
+      client.once('closed', resolve),
+    );
+    expect(closed.reason).toBe('handshake refused with HTTP 401');
+    expect(client.state).toBe('closed');
+  });
+});
+
+describe('Client SDK across a backend restart (child process)', () => {
+  let environment: ScopedEnvironment;
+  let backend: BackendProcess | undefined;
+  let client: RealtimeClient | undefined;
+
+  afterEach(async () => {
+    client?.dispose();
+    backend?.child.kill('SIGKILL');
+    await backend?.exited;
+    environment.restore();
+  });
+
+  it('reconnects to the restarted backend and gets what was written meanwhile, once', async () => {
+    environment = new ScopedEnvironment('client-restart');
+    const env = {
+      PORT: String(await freePort()),
+      DATA_DIR: environment.dir,
+      JWT_SECRET: 'client-restart-secret-0123456789abcdef',
+    };
+    backend = await spawnBackend(env);
+    const rest = (token?: string) => ({
+      post: (path: string, body: object) =>
+        fetch(`${backend!.httpUrl}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+          },
+          body: JSON.stringify(body),
+        }).then((response) => response.json() as Promise<Record<string, string>>),
+    });
+    const { id } = await rest().post('/auth/register', {
+      username: 'ada',
+      password: 'correct horse battery',
+    });
+    const { accessToken } = await rest().post('/auth/login', {
+      username: 'ada',
+      password: 'correct horse battery',
+    });
+    client = new RealtimeClient({
+      url: backend.wsUrl,
+      WebSocket,
+      auth: () => ({ headers: { authorization: `Bearer ${accessToken}` } }),
+      reconnect: { baseMs: 100, capMs: 500 },
+    });
+    const { seen, until } = recorder(client);
+    await opened(client);
+    for (let i = 1; i <= 3; i++)
+      await rest(accessToken).post('/notifications', { to: { userId: id }, title: `n${i}` });
+    await until(3);
+    backend.child.kill('SIGKILL');
+    await backend.exited;
+    backend = await spawnBackend(env);
+    // Written right after the restart, before or while the client comes back.
+    for (let i = 4; i <= 6; i++)
+      await rest(accessToken).post('/notifications', { to: { userId: id }, title: `n${i}` });
+    await until(6);
+    await opened(client);
+    await rest(accessToken).post('/notifications', { to: { userId: id }, title: 'n7' });
+    await until(7);
+    expect(seen.map(({ seq }) => seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});

@@ -1,0 +1,52 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium (package `chromium`), or `CHROMIUM_PATH`. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * `describe` for suites that drive a real browser. Without Chromium they are skipped with a
+ * visible message — except under `CI=true`, where they run and fail: CI must test the page.
+ */
+export const describeWithChromium: jest.Describe = (() => {
+  if (existsSync(CHROMIUM_PATH) || process.env.CI === 'true') return describe;
+  console.warn(
+    `Chromium is not installed at ${CHROMIUM_PATH}: skipping the browser suites ` +
+      '(apt-get install chromium, or set CHROMIUM_PATH).',
+  );
+  return describe.skip;
+})();
+
+/**
+ * Headless Chromium with the flags this machine needs (no background networking: its closed
+ * network refuses those connections) and a fresh profile, removed again by `close`.
+ */
+export async function launchChromium(): Promise<{
+  context: BrowserContext;
+  close(): Promise<void>;
+}> {
+  const profile = mkdtempSync(join(tmpdir(), 'rt-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
