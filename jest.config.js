@@ -2,7 +2,17 @@
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: 'tsconfig.json',
+        diagnostics: false,
+        // The same OpenAPI metadata as `nest build` adds (nest-cli.json), so /docs is tested as shipped.
+        astTransformers: { before: ['<rootDir>/test/support/swagger-transformer.js'] },
+      },
+    ],
+  },
   moduleNameMapper: {
     '^@app/realtime(|/.*)$': '<rootDir>/libs/realtime/src/$1',
     '^@app/realtime-client$': '<rootDir>/libs/realtime-client/src',

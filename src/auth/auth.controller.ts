@@ -1,3 +1,5 @@
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { BEARER } from '../openapi';
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import type { IssuedWsTicket } from '@app/realtime';
 import type { AuthUser } from './auth-user.interface';
@@ -8,6 +10,7 @@ import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
+@ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -32,6 +35,7 @@ export class AuthController {
   @Post('ws-ticket')
   @HttpCode(HttpStatus.OK)
   @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth(BEARER)
   wsTicket(@CurrentUser() user: AuthUser): Promise<IssuedWsTicket> {
     return this.auth.issueWsTicket(user);
   }

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import {
   Controller,
   Get,
@@ -21,6 +22,7 @@ const FILES: Readonly<Record<string, string>> = {
 };
 
 /** Serves the demo page (built by `npm run build:web`) at `/`. */
+@ApiExcludeController()
 @Controller()
 export class DemoController {
   @Get()

@@ -1,7 +1,9 @@
+import { ApiTags } from '@nestjs/swagger';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { DatabaseHealthIndicator } from './database.health-indicator';
 import type { HealthStatus } from './health-status.interface';
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(private readonly database: DatabaseHealthIndicator) {}

@@ -18,6 +18,16 @@ import { stableJson } from './stable-json';
 
 const MAX_KEY_LENGTH = 200;
 
+/** The `Idempotency-Key` request header, as the OpenAPI document describes it. */
+export const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Per user, 1–200 characters. The same key with the same body answers the original response ' +
+    'again without doing anything; with another body: 422; while the first is still running: 409.',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+};
+
 /**
  * `Idempotency-Key` for POST routes (after the auth guard): the first request with a key is
  * handled and its response kept; the same key with the same request replays that response; with

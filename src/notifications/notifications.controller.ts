@@ -1,3 +1,5 @@
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { BEARER } from '../openapi';
 import {
   Body,
   Controller,
@@ -13,12 +15,14 @@ import {
 import type { AuthUser } from '../auth/auth-user.interface';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { CreateNotificationDto } from './dto/create-notification.dto';
 import { ListNotificationsQuery } from './dto/list-notifications.query';
 import type { InboxPage, NotificationReceipt } from './notification.interface';
 import { NotificationsService } from './notifications.service';
 
+@ApiTags('notifications')
+@ApiBearerAuth(BEARER)
 @Controller('notifications')
 @UseGuards(JwtAuthGuard)
 export class NotificationsController {
@@ -31,6 +35,7 @@ export class NotificationsController {
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   create(
     @CurrentUser() user: AuthUser,
     @Body() body: CreateNotificationDto,

@@ -1,3 +1,5 @@
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { BEARER } from '../openapi';
 import {
   BadRequestException,
   Body,
@@ -26,12 +28,14 @@ import type { AuthUser } from '../auth/auth-user.interface';
 import { DEFAULT_PAGE_SIZE, PageQuery, pageOf, type Page } from '../common/page';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
+import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { CreateReminderDto } from './dto/create-reminder.dto';
 import { SnoozeReminderDto } from './dto/snooze-reminder.dto';
 import { UpdateReminderDto } from './dto/update-reminder.dto';
 
 /** Your reminders. Someone else's is 404: its existence is not revealed. */
+@ApiTags('reminders')
+@ApiBearerAuth(BEARER)
 @Controller('reminders')
 @UseGuards(JwtAuthGuard)
 export class RemindersController {
@@ -47,6 +51,7 @@ export class RemindersController {
   @Post()
   @HttpCode(HttpStatus.CREATED)
   @UseInterceptors(IdempotencyInterceptor)
+  @ApiHeader(IDEMPOTENCY_HEADER)
   async create(@CurrentUser() user: AuthUser, @Body() body: CreateReminderDto): Promise<Reminder> {
     const common = { userId: user.sub, title: body.title, body: body.body };
     let reminder: Reminder;

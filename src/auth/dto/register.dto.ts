@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import {
   PASSWORD_MAX_LENGTH,
@@ -14,6 +15,8 @@ export class RegisterDto {
   @IsString()
   @Length(USERNAME_MIN_LENGTH, USERNAME_MAX_LENGTH)
   @Matches(USERNAME_PATTERN, { message: usernameCharacters() })
+  // The compiler plugin reads only literal patterns; this one is a shared constant.
+  @ApiProperty({ pattern: USERNAME_PATTERN.source })
   username!: string;
 
   /** 8–128 characters. */
