@@ -4,7 +4,7 @@ import {
   type Reminder,
   type ReminderFiring,
 } from '@app/realtime-client';
-import { Api, type InboxNotification } from './api';
+import { Api, ApiError, type InboxNotification } from './api';
 
 /**
  * The demo page: REST for sign-in, reminders and the inbox; the client SDK for live pushes.
@@ -61,7 +61,7 @@ function toast(title: string, text: string): void {
   item.append(strong, text);
   $('#toasts').append(item);
   setTimeout(() => item.remove(), 8_000);
-  if ('Notification' in window && Notification.permission === 'granted' && document.hidden) {
+  if ('Notification' in window && Notification.permission === 'granted') {
     new Notification(title, { body: text });
   }
 }
@@ -188,7 +188,15 @@ function connect(): void {
   const stored = Number(localStorage.getItem(seqKey));
   client = new RealtimeClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
-    auth: async () => ({ query: { ticket: await api.wsTicket() } }),
+    auth: async () => {
+      try {
+        return { query: { ticket: await api.wsTicket() } };
+      } catch (error) {
+        // The session itself is gone (expired token): sign out instead of retrying forever.
+        if (error instanceof ApiError && error.status === 401) signOut();
+        throw error;
+      }
+    },
     lastSeq: Number.isSafeInteger(stored) && stored > 0 ? stored : undefined,
     heartbeat: { intervalMs: 15_000, timeoutMs: 5_000 },
   });
@@ -241,6 +249,12 @@ async function start(): Promise<void> {
   connect();
 }
 
+function signOut(): void {
+  client?.dispose();
+  sessionStorage.removeItem('realtime-demo:token');
+  location.reload();
+}
+
 function setDefaults(): void {
   const form = $<HTMLFormElement>('#reminder-form');
   (form.elements.namedItem('timezone') as HTMLInputElement).value =
@@ -281,11 +295,7 @@ function wire(): void {
   $('#enable-notifications').addEventListener('click', () => {
     if ('Notification' in window) void Notification.requestPermission();
   });
-  $('#logout').addEventListener('click', () => {
-    client?.dispose();
-    sessionStorage.removeItem('realtime-demo:token');
-    location.reload();
-  });
+  $('#logout').addEventListener('click', signOut);
   setDefaults();
   const token = sessionStorage.getItem('realtime-demo:token');
   if (token !== null) {
