@@ -60,7 +60,8 @@ function onDurableFrame(ws: WebSocket, text: string): void {
     data?: { dueAt?: string; firedAt?: string };
   };
   const cursor = cursors.get(ws)!;
-  if (frame.type === 'connected') return;
+  // The greeting and the resume answer that starts every durable connection are not pushes.
+  if (frame.type === 'connected' || frame.type === 'resume') return;
   if (frame.type === 'error') {
     serverErrors.push(text);
     return;
