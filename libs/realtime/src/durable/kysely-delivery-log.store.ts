@@ -1,4 +1,11 @@
-import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import {
+  PostgresAdapter,
+  sql,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type Transaction,
+} from 'kysely';
 import type {
   DeliveryLogAck,
   DeliveryLogEntry,
@@ -11,9 +18,6 @@ import { AckBeyondLogError, CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogTables } from './delivery-log.schema';
 import type { DeliveryLogStore } from './delivery-log.store';
 import { timeOrderedId } from './time-ordered-id';
-
-/** Rows per multi-row INSERT: 6 columns each stays far below SQLite's bound-parameter limit. */
-const INSERT_CHUNK = 500;
 
 const EMPTY_HEAD: DeliveryLogHead = { lastSeq: 0, ackedSeq: 0, prunedSeq: 0 };
 
@@ -82,23 +86,47 @@ export class KyselyDeliveryLogStore<
         createdAt,
       };
     });
-    for (let i = 0; i < written.length; i += INSERT_CHUNK) {
-      await trx
-        .insertInto('realtime_delivery_log')
-        .values(
-          written.slice(i, i + INSERT_CHUNK).map((entry) => ({
-            user_id: entry.userId,
-            seq: entry.seq,
-            id: entry.id,
-            type: entry.type,
-            data: JSON.stringify(entry.data ?? null),
-            created_at: entry.createdAt,
-            escalated_at: null,
-          })),
-        )
-        .execute();
-    }
+    await this.insertRows(trx, written);
     return written;
+  }
+
+  private async insertRows(trx: Db, written: readonly DeliveryLogEntry[]): Promise<void> {
+    const rows = this.jsonRows(
+      ['user_id', 'seq', 'id', 'type', 'data', 'created_at'],
+      ['text', 'bigint', 'text', 'text', 'text', 'bigint'],
+      written.map((entry) => [
+        entry.userId,
+        entry.seq,
+        entry.id,
+        entry.type,
+        JSON.stringify(entry.data ?? null),
+        entry.createdAt,
+      ]),
+    );
+    await sql`insert into realtime_delivery_log (user_id, seq, id, type, data, created_at)
+      ${rows}`.execute(trx);
+  }
+
+  /**
+   * `select … where true` over a JSON array of rows, passed as one parameter and unpacked by
+   * the database (`json_each` on SQLite, `json_array_elements` on PostgreSQL), in array order.
+   * Building, binding and preparing statements of thousands of parameters cost more than the
+   * writes themselves. (`where true` lets SQLite parse an upsert after it.)
+   */
+  private jsonRows(
+    columns: readonly string[],
+    types: readonly ('text' | 'bigint')[],
+    rows: readonly (string | number)[][],
+  ): RawBuilder<unknown> {
+    const json = JSON.stringify(rows);
+    const selected = columns.map((column, index) => {
+      const value = this.postgres ? `(r->>${index})` : `value->>${index}`;
+      const typed = this.postgres && types[index] === 'bigint' ? `${value}::bigint` : value;
+      return sql.raw(`${typed} as ${column}`);
+    });
+    return this.postgres
+      ? sql`select ${sql.join(selected)} from json_array_elements(${json}::json) as r where true`
+      : sql`select ${sql.join(selected)} from json_each(${json}) where true`;
   }
 
   async ack(userId: string, seq: number): Promise<DeliveryLogHead> {
@@ -118,18 +146,13 @@ export class KyselyDeliveryLogStore<
         if (ack.seq > (raised.get(ack.userId) ?? head.ackedSeq)) raised.set(ack.userId, ack.seq);
         return head;
       });
-      const raises = [...raised];
-      for (let i = 0; i < raises.length; i += INSERT_CHUNK) {
-        const values = sql.join(
-          raises
-            .slice(i, i + INSERT_CHUNK)
-            .map(([userId, seq]) => sql`(cast(${userId} as text), cast(${seq} as bigint))`),
-        );
+      if (raised.size > 0) {
+        const raises = this.jsonRows(['user_id', 'seq'], ['text', 'bigint'], [...raised]);
         // Never lowers an ack, even one another instance raised since the read.
-        await sql`update realtime_delivery_cursors set acked_seq = v.column2
-          from (values ${values}) as v
-          where realtime_delivery_cursors.user_id = v.column1
-            and realtime_delivery_cursors.acked_seq < v.column2`.execute(trx);
+        await sql`update realtime_delivery_cursors set acked_seq = v.seq
+          from (${raises}) as v
+          where realtime_delivery_cursors.user_id = v.user_id
+            and realtime_delivery_cursors.acked_seq < v.seq`.execute(trx);
       }
       return results.map((result, index) => {
         if (result instanceof AckBeyondLogError) return result;
@@ -217,9 +240,8 @@ export class KyselyDeliveryLogStore<
   }
 
   /**
-   * Adds each user's count to their last seq (creating cursors as needed), a statement per
-   * {@link INSERT_CHUNK} users, and returns each user's first reserved seq. Users go in a fixed
-   * order, so two batches for the same users lock their rows in the same order and cannot
+   * Adds each user's count to their last seq (creating cursors as needed), in one statement,
+   * and returns each user's first reserved seq. Users go in a fixed order, so two batches for the same users lock their rows in the same order and cannot
    * deadlock each other on PostgreSQL.
    */
   private async reserve(
@@ -227,28 +249,20 @@ export class KyselyDeliveryLogStore<
     counts: ReadonlyMap<string, number>,
   ): Promise<Map<string, number>> {
     const users = [...counts.keys()].sort();
+    const reserved = this.jsonRows(
+      ['user_id', 'last_seq'],
+      ['text', 'bigint'],
+      users.map((userId) => [userId, counts.get(userId)!]),
+    );
+    const { rows } = await sql<{ user_id: string; last_seq: number | string }>`
+      insert into realtime_delivery_cursors (user_id, last_seq)
+      ${reserved}
+      on conflict (user_id) do update
+        set last_seq = realtime_delivery_cursors.last_seq + excluded.last_seq
+      returning user_id, last_seq`.execute(trx);
     const firstSeq = new Map<string, number>();
-    for (let i = 0; i < users.length; i += INSERT_CHUNK) {
-      const rows = await trx
-        .insertInto('realtime_delivery_cursors')
-        .values(
-          users.slice(i, i + INSERT_CHUNK).map((userId) => ({
-            user_id: userId,
-            last_seq: counts.get(userId)!,
-            acked_seq: 0,
-            pruned_seq: 0,
-          })),
-        )
-        .onConflict((conflict) =>
-          conflict.column('user_id').doUpdateSet({
-            last_seq: sql<number>`realtime_delivery_cursors.last_seq + excluded.last_seq`,
-          }),
-        )
-        .returning(['user_id', 'last_seq'])
-        .execute();
-      for (const row of rows) {
-        firstSeq.set(row.user_id, Number(row.last_seq) - counts.get(row.user_id)! + 1);
-      }
+    for (const row of rows) {
+      firstSeq.set(row.user_id, Number(row.last_seq) - counts.get(row.user_id)! + 1);
     }
     return firstSeq;
   }
@@ -263,21 +277,27 @@ export class KyselyDeliveryLogStore<
     users: readonly string[],
   ): Promise<Map<string, DeliveryLogHead>> {
     const sorted = [...users].sort();
+    const wanted = this.jsonRows(
+      ['user_id'],
+      ['text'],
+      sorted.map((userId) => [userId]),
+    );
+    const { rows } = await sql<{
+      user_id: string;
+      last_seq: number | string;
+      acked_seq: number | string;
+      pruned_seq: number | string;
+    }>`select user_id, last_seq, acked_seq, pruned_seq from realtime_delivery_cursors
+      where user_id in (${wanted})
+      order by user_id
+      ${sql.raw(this.postgres ? 'for update' : '')}`.execute(trx);
     const heads = new Map<string, DeliveryLogHead>();
-    for (let i = 0; i < sorted.length; i += INSERT_CHUNK) {
-      let query = trx
-        .selectFrom('realtime_delivery_cursors')
-        .select(['user_id', 'last_seq', 'acked_seq', 'pruned_seq'])
-        .where('user_id', 'in', sorted.slice(i, i + INSERT_CHUNK))
-        .orderBy('user_id');
-      if (this.postgres) query = query.forUpdate();
-      for (const row of await query.execute()) {
-        heads.set(row.user_id, {
-          lastSeq: Number(row.last_seq),
-          ackedSeq: Number(row.acked_seq),
-          prunedSeq: Number(row.pruned_seq),
-        });
-      }
+    for (const row of rows) {
+      heads.set(row.user_id, {
+        lastSeq: Number(row.last_seq),
+        ackedSeq: Number(row.acked_seq),
+        prunedSeq: Number(row.pruned_seq),
+      });
     }
     return heads;
   }
