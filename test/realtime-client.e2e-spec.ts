@@ -100,6 +100,18 @@ describe('Client SDK against the reference backend (in process)', () => {
     await expect(client.request('ack', { seq: 2 })).resolves.toEqual({ ackedSeq: 2 });
   });
 
+  it('starts over at the head when its cursor is ahead of the server log (a reset database)', async () => {
+    const ada = await backend.signUp('ada');
+    const client = connect(ada.token, { lastSeq: 99 });
+    const resynced = new Promise((resolve) => client.once('resync', resolve));
+    const { seen, until } = recorder(client);
+    await resynced;
+    await opened(client); // the connection after the restart at the head
+    await notify(ada.token, ada.id, 'fresh');
+    await until(1);
+    expect(seen).toEqual([{ seq: 1, title: 'fresh' }]);
+  });
+
   it('answers requests and rejects refusals with the error code', async () => {
     const ada = await backend.signUp('ada');
     const client = connect(ada.token);

@@ -290,6 +290,29 @@ describe('RealtimeClient: durable stream', () => {
   });
 });
 
+describe('RealtimeClient: a server log behind the cursor', () => {
+  it('starts over at the head and emits resync when the handshake cursor is ahead', async () => {
+    const { realtime, socket } = await connected({ lastSeq: 50 });
+    expect(new URL(socket.url).searchParams.get('lastSeq')).toBe('50');
+    const resync = jest.fn();
+    realtime.on('resync', resync);
+    socket.push({
+      type: 'error',
+      data: {
+        code: 'VALIDATION_FAILED',
+        message: 'lastSeq 50 is past the end of your log (3).',
+        details: [{ field: 'lastSeq', constraints: { withinLog: 'past the end' } }],
+      },
+    });
+    await settle(250);
+    expect(resync).toHaveBeenCalledWith({ lastSeq: 0 }, expect.anything());
+    const next = ScriptedSocket.latest();
+    expect(next).not.toBe(socket);
+    expect(new URL(next.url).searchParams.has('lastSeq')).toBe(false);
+    expect(realtime.lastSeq).toBeUndefined();
+  });
+});
+
 describe('RealtimeClient: requests and the offline queue', () => {
   it('resolves with the reply and rejects with the error frame code', async () => {
     const { realtime, socket } = await connected();

@@ -294,6 +294,10 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
         return;
       case 'error': {
         const data = frame.data as ErrorFrameData;
+        if (isCursorAhead(data)) {
+          this.restartAtHead();
+          return;
+        }
         this.emitError(new RealtimeRequestError(data.code, data.message, data.details));
         return;
       }
@@ -317,6 +321,21 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
       return;
     }
     this.emitter.emit(frame.type, frame.data, undefined, (error) => this.emitError(error));
+  }
+
+  /**
+   * The server's log is behind this client's cursor (its database was reset or restored): the
+   * cursor means nothing there any more. Start over at the head, and tell the app to reload.
+   */
+  private restartAtHead(): void {
+    this.cursor = undefined;
+    this.handledSeq = this.ackedSeq = 0;
+    this.handling = this.handling.then(() => {
+      this.notify('resync', { lastSeq: 0 });
+    });
+    this.abandonSocket();
+    this.failAll(undefined, false);
+    this.scheduleReconnect(1006, 'resume cursor ahead of the server log');
   }
 
   /** The replay is over: the log's head is where this client now stands. */
@@ -550,4 +569,16 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     const asError = error instanceof Error ? error : new Error(String(error));
     this.emitter.emit('error', asError);
   }
+}
+
+/** The `VALIDATION_FAILED` a resume cursor past the end of the user's log gets. */
+function isCursorAhead(error: ErrorFrameData): boolean {
+  return (
+    error.code === 'VALIDATION_FAILED' &&
+    Array.isArray(error.details) &&
+    error.details.some(
+      (detail: { field?: unknown; constraints?: Record<string, unknown> }) =>
+        detail.field === 'lastSeq' && detail.constraints?.withinLog !== undefined,
+    )
+  );
 }
