@@ -35,7 +35,6 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     // replay is between two reads: the interleaving that must not cause a gap or a duplicate.
     const interleaving: DeliveryLogStore = {
       append: (entries) => store.append(entries),
-      ack: (userId, seq) => store.ack(userId, seq),
       ackMany: (acks) => store.ackMany(acks),
       head: (userId) => store.head(userId),
       prune: (retention, now) => store.prune(retention, now),

@@ -230,7 +230,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
 
   private async open(): Promise<void> {
     const generation = ++this.generation;
-    this.setState('connecting');
+    this.currentState = 'connecting';
     this.notify('connecting', { attempt: this.attempt });
     let auth: RealtimeAuth;
     try {
@@ -362,7 +362,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   }
 
   private onConnected(data: ConnectedData): void {
-    this.setState('open');
+    this.currentState = 'open';
     this.clearTimer('stableTimer');
     this.stableTimer = setTimeout(() => {
       this.attempt = 0;
@@ -397,7 +397,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     const attempt = this.attempt++;
     if (environment !== null && !environment.isOnline()) {
       // No network: wait for the browser's `online` event instead of burning attempts.
-      this.setState('reconnecting');
+      this.currentState = 'reconnecting';
       this.notify('reconnecting', { attempt, delayMs: null, code, reason });
       return;
     }
@@ -408,7 +408,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
       const cap = this.options.reconnect.capMs;
       delayMs = Math.max(delayMs, Math.floor(cap / 2 + (this.options.random() * cap) / 2));
     }
-    this.setState('reconnecting');
+    this.currentState = 'reconnecting';
     this.notify('reconnecting', { attempt, delayMs, code, reason });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
@@ -528,10 +528,12 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     const socket = this.socket;
     this.socket = undefined;
     if (socket === undefined) return;
-    socket.onmessage = socket.onclose = socket.onerror = socket.onopen = null;
-    // A dead peer never completes the closing handshake; don't wait for it.
+    socket.onmessage = socket.onclose = socket.onopen = null;
+    // Errors of a socket being torn down are expected; a handler must stay, or Node's ws would
+    // raise them as unhandled 'error' events.
     socket.onerror = () => undefined;
     try {
+      // Without a close code the peer is gone or dead: don't wait for a closing handshake.
       const terminate = (socket as { terminate?: () => void }).terminate;
       if (code === undefined && typeof terminate === 'function') terminate.call(socket);
       else socket.close(code, reason);
@@ -550,13 +552,9 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     this[name] = undefined;
   }
 
-  private setState(state: ConnectionState): void {
-    this.currentState = state;
-  }
-
   private setClosed(code: number, reason: string): void {
     if (this.currentState === 'closed') return;
-    this.setState('closed');
+    this.currentState = 'closed';
     this.notify('closed', { code, reason });
   }
 

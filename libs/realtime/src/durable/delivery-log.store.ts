@@ -21,18 +21,10 @@ export interface DeliveryLogStore {
   append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]>;
 
   /**
-   * Acknowledges every entry of `userId` up to `seq`. Repeating an ack, or acking below the
-   * current ack, changes nothing.
-   *
-   * @returns the user's head after the ack.
-   * @throws AckBeyondLogError when `seq` is past the user's last entry (nothing is changed).
-   */
-  ack(userId: string, seq: number): Promise<DeliveryLogHead>;
-
-  /**
-   * Applies many acks (of any users, several per user allowed) in one transaction, each as
-   * {@link ack} would on its own: one past its user's log is refused and changes nothing,
-   * the others apply.
+   * Applies acks (of any users, several per user allowed) in one transaction. An ack covers
+   * every entry of `userId` up to `seq`; repeating one, or acking below the current ack,
+   * changes nothing; one past its user's last entry is refused and changes nothing, the others
+   * apply.
    *
    * @returns per ack, in the order given: the user's head after all of them, or the
    *   {@link AckBeyondLogError} that refused it.

@@ -177,9 +177,7 @@ export class DurableDelivery {
       }
       throw error;
     } finally {
-      connection.replayPending = undefined;
-      connection.lastDurableSeq = cursor;
-      for (const entry of pending) this.pushTo(connection, entry);
+      this.endCatchUp(connection, cursor, pending);
     }
     return { replayed, lastSeq: connection.lastDurableSeq };
   }
@@ -199,11 +197,23 @@ export class DurableDelivery {
     try {
       lastSeq = (await store.head(connection.userId)).lastSeq;
     } finally {
-      connection.replayPending = undefined;
-      connection.lastDurableSeq = lastSeq;
-      for (const entry of pending) this.pushTo(connection, entry);
+      this.endCatchUp(connection, lastSeq, pending);
     }
     return { replayed: 0, lastSeq };
+  }
+
+  /**
+   * Lets live entries through again: the connection now stands at `seq`, and what arrived
+   * while it caught up follows, minus what it already has.
+   */
+  private endCatchUp(
+    connection: RealtimeConnection,
+    seq: number,
+    pending: readonly DeliveryLogEntry[],
+  ): void {
+    connection.replayPending = undefined;
+    connection.lastDurableSeq = seq;
+    for (const entry of pending) this.pushTo(connection, entry);
   }
 
   private commitGroup(store: DeliveryLogStore): Promise<unknown> {

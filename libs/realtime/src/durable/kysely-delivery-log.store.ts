@@ -1,11 +1,4 @@
-import {
-  PostgresAdapter,
-  sql,
-  type Kysely,
-  type RawBuilder,
-  type Selectable,
-  type Transaction,
-} from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
 import type {
   DeliveryLogAck,
   DeliveryLogEntry,
@@ -17,6 +10,7 @@ import type {
 import { AckBeyondLogError, CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogTables } from './delivery-log.schema';
 import type { DeliveryLogStore } from './delivery-log.store';
+import { isPostgres } from './is-postgres';
 import { timeOrderedId } from './time-ordered-id';
 
 const EMPTY_HEAD: DeliveryLogHead = { lastSeq: 0, ackedSeq: 0, prunedSeq: 0 };
@@ -49,7 +43,7 @@ export class KyselyDeliveryLogStore<
     // Kysely's types are invariant in the schema; the store only touches its own tables.
     this.db = db as unknown as Kysely<DeliveryLogTables>;
     this.now = options.now ?? Date.now;
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.postgres = isPostgres(db as unknown as Kysely<never>);
   }
 
   async append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
@@ -129,6 +123,11 @@ export class KyselyDeliveryLogStore<
       : sql`select ${sql.join(selected)} from json_each(${json}) where true`;
   }
 
+  /**
+   * One ack, as {@link ackMany} applies it.
+   *
+   * @throws AckBeyondLogError when `seq` is past the user's last entry (nothing is changed).
+   */
   async ack(userId: string, seq: number): Promise<DeliveryLogHead> {
     const [result] = await this.ackMany([{ userId, seq }]);
     if (result instanceof AckBeyondLogError) throw result;

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { DeliveryLogEntry } from '../durable/delivery-log-entry.interface';
 import type { DeliveryLogTables } from '../durable/delivery-log.schema';
@@ -11,6 +11,7 @@ import {
   type ReminderFiring,
 } from './reminder.interface';
 import type { ReminderTables } from './reminder.schema';
+import { isPostgres } from '../durable/is-postgres';
 import { olderThanCursor } from '../durable/newest-first-cursor';
 import { nextOccurrence, scheduleProblem } from './next-occurrence';
 
@@ -52,7 +53,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     // Kysely's types are invariant in the schema; the store only touches its own tables.
     this.db = db as unknown as Kysely<Tables>;
     this.log = log as unknown as KyselyDeliveryLogStore<Tables>;
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    this.postgres = isPostgres(db as unknown as Kysely<never>);
   }
 
   /**
