@@ -2,6 +2,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { JwtService } from '@nestjs/jwt';
 import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@app/realtime';
+import { markWebSocketUpgrade } from '@app/realtime/auth/handshake-credentials';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { AuthUser } from './auth-user.interface';
@@ -27,8 +28,12 @@ function requestWith(
   return request;
 }
 
-const upgrade = (url: string): AuthenticatedRequest =>
-  requestWith({ upgrade: 'websocket', connection: 'Upgrade' }, url);
+/** An upgrade request as the realtime adapter hands it to the guard. */
+function upgrade(url: string): AuthenticatedRequest {
+  const request = requestWith({ upgrade: 'websocket', connection: 'Upgrade' }, url);
+  markWebSocketUpgrade(request);
+  return request;
+}
 
 const base64url = (value: object): string =>
   Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -126,6 +131,11 @@ describe('JwtAuthGuard', () => {
     const { ticket } = await tickets.issue(CLAIMS);
     await expectRefused(
       requestWith({}, `/auth/ws-ticket?ticket=${ticket}`),
+      messages.missingCredentials(),
+    );
+    // Saying `Upgrade: websocket` does not make a REST request an upgrade.
+    await expectRefused(
+      requestWith({ upgrade: 'websocket' }, `/auth/ws-ticket?ticket=${ticket}`),
       messages.missingCredentials(),
     );
   });

@@ -16,9 +16,10 @@ export const JWT_ALGORITHM = 'HS256';
 
 /**
  * Authenticates a REST request or a WebSocket upgrade and sets `request.user` to an
- * {@link AuthUser}. Accepts an `Authorization: Bearer` access token; on an upgrade also a
- * one-time `?ticket=` or `?token=`. Every failure is a 401 with a fixed text: the reason (bad
- * signature, expired, reused ticket) is not the client's to learn, and no credential is logged.
+ * {@link AuthUser}. Accepts an `Authorization: Bearer` access token; on a WebSocket upgrade that
+ * the realtime adapter is handling (never on a REST route) also a one-time `?ticket=` or
+ * `?token=`. Every failure is a 401 with a fixed text: the reason (bad signature, expired,
+ * reused ticket) is not the client's to learn, and no credential is logged.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {

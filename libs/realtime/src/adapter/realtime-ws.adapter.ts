@@ -14,6 +14,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { CredentialExpiryService } from '../auth/credential-expiry.service';
 import { HandshakeAuthenticator, type HandshakeGuardChain } from '../auth/handshake.authenticator';
 import { HandshakeRejection } from '../auth/handshake-rejection';
+import { markWebSocketUpgrade } from '../auth/handshake-credentials';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
 import { ConnectionSender } from '../delivery/connection.sender';
 import { PreparedFrame } from '../delivery/prepared-frame';
@@ -189,6 +190,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     if (!isOriginAllowed(request.headers.origin, services.options.allowedOrigins)) {
       return rejectHandshake(socket, HttpStatus.FORBIDDEN);
     }
+    // Only now may the guards read credentials from the query string.
+    markWebSocketUpgrade(request);
     const authenticating =
       endpoint.guards !== undefined
         ? services.authenticator.authenticate(request, endpoint.guards)

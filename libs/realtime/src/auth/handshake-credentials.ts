@@ -12,17 +12,31 @@ export interface HandshakeCredential {
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
- * Whether `request` asks for a WebSocket upgrade. Query-string credentials are only read on such
- * requests: a REST route never accepts a token in its URL.
+ * Upgrade requests the realtime adapter is handling. Only the adapter adds to it, so that a
+ * plain HTTP request cannot pass for an upgrade by sending `Upgrade: websocket` itself.
  */
-export function isWebSocketUpgrade(request: Pick<IncomingMessage, 'headers'>): boolean {
-  const upgrade = request.headers.upgrade;
-  return typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket';
+const upgrades = new WeakSet<object>();
+
+/**
+ * Marks `request` as a genuine WebSocket upgrade, handled by the adapter. Called by the adapter
+ * before it runs the handshake guards; not part of the public API.
+ */
+export function markWebSocketUpgrade(request: object): void {
+  upgrades.add(request);
+}
+
+/**
+ * Whether `request` is a WebSocket upgrade that the realtime adapter is handling (not merely a
+ * request carrying an `Upgrade` header, which any REST call can send). Query-string credentials
+ * are only read on such requests: a REST route never accepts a credential in its URL.
+ */
+export function isWebSocketUpgrade(request: object): boolean {
+  return upgrades.has(request);
 }
 
 /**
  * Reads the credential a client presented, in order of preference: an `Authorization: Bearer`
- * header; on a WebSocket upgrade, a one-time `?ticket=` (what browsers use, since they cannot set
+ * header; on a WebSocket upgrade the adapter is handling ({@link isWebSocketUpgrade}), a one-time `?ticket=` (what browsers use, since they cannot set
  * headers on a WebSocket), then `?token=` (accepted but discouraged: URLs end up in proxy logs).
  *
  * @returns the credential, or `undefined` when the request carries none.
