@@ -44,6 +44,9 @@ export const forbidden = (): string => 'Forbidden.';
 
 export const roomForbidden = (room: string): string => `You may not join room "${room}".`;
 
+export const tooManyRooms = (max: number): string =>
+  `A connection may be in at most ${max} rooms; leave one before joining another.`;
+
 export const rateLimited = (retryAfterMs: number): string =>
   `Too many messages; retry in ${retryAfterMs} ms.`;
 

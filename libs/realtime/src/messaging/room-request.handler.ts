@@ -22,7 +22,12 @@ export class RoomRequestHandler {
     private readonly registry: ConnectionRegistry,
   ) {}
 
-  /** @throws RealtimeException `VALIDATION_FAILED` or `FORBIDDEN`. */
+  /**
+   * Authorizes first and counts after: the registry's cap is checked in the same synchronous
+   * step that adds the room, so concurrent joins cannot overshoot it while `authorizeRoom` awaits.
+   *
+   * @throws RealtimeException `VALIDATION_FAILED`, `FORBIDDEN` or `TOO_MANY_ROOMS`.
+   */
   async join(connection: RealtimeConnection, data: unknown): Promise<RoomReply> {
     const { room } = await validateBuiltInPayload(RoomRequestDto, data);
     const allowed = await this.options.authorizeRoom({

@@ -67,6 +67,13 @@ export interface RealtimeModuleOptions {
   /** Open connections one user may hold; one more is refused with HTTP 429. Default `10`. */
   maxConnectionsPerUser?: number;
   /**
+   * Rooms one connection may be in at once. A `join` past it is answered with `TOO_MANY_ROOMS`
+   * (a room already joined does not count twice; `leave` frees a slot), and a server-side
+   * `ConnectionRegistry.join` past it throws. Bounds the memory a client can make the server
+   * hold. Default `100`.
+   */
+  maxRoomsPerConnection?: number;
+  /**
    * Bytes that may wait in a connection's send buffer. A connection over this is a slow consumer
    * and is closed with 4008. Default `1048576` (1 MiB).
    */

@@ -14,6 +14,7 @@ describe('resolveRealtimeOptions', () => {
       heartbeatIntervalMs: 30000,
       rateLimit: { messagesPerSecond: 20, burst: 40, maxViolations: 10 },
       maxConnectionsPerUser: 10,
+      maxRoomsPerConnection: 100,
       maxBufferedBytes: 1048576,
       compression: false,
       ticketTtlMs: 30000,
@@ -43,6 +44,7 @@ describe('resolveRealtimeOptions', () => {
         maxPayloadBytes: 0,
         heartbeatIntervalMs: 1.5,
         rateLimit: { messagesPerSecond: -1 },
+        maxRoomsPerConnection: 0,
         compression: { thresholdBytes: -1 },
         authorizeRoom: 'yes' as never,
       });
@@ -56,6 +58,7 @@ describe('resolveRealtimeOptions', () => {
         messages.optionMustBePositiveInteger('maxPayloadBytes', 0),
         messages.optionMustBePositiveInteger('heartbeatIntervalMs', 1.5),
         messages.optionMustBePositiveInteger('rateLimit.messagesPerSecond', -1),
+        messages.optionMustBePositiveInteger('maxRoomsPerConnection', 0),
         messages.optionMustBeNonNegativeInteger('compression.thresholdBytes', -1),
         messages.optionMustBeFunction('authorizeRoom'),
       ]);

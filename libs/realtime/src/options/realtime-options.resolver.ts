@@ -20,6 +20,7 @@ const DEFAULTS = {
   burst: 40,
   maxViolations: 10,
   maxConnectionsPerUser: 10,
+  maxRoomsPerConnection: 100,
   maxBufferedBytes: 1024 * 1024,
   compressionThresholdBytes: 1024,
   ticketTtlMs: 30_000,
@@ -106,6 +107,11 @@ export function resolveRealtimeOptions(
       'maxConnectionsPerUser',
       options.maxConnectionsPerUser,
       DEFAULTS.maxConnectionsPerUser,
+    ),
+    maxRoomsPerConnection: positive(
+      'maxRoomsPerConnection',
+      options.maxRoomsPerConnection,
+      DEFAULTS.maxRoomsPerConnection,
     ),
     maxBufferedBytes: positive(
       'maxBufferedBytes',

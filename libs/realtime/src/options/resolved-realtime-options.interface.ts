@@ -23,6 +23,7 @@ export interface ResolvedRealtimeOptions {
     readonly maxViolations: number;
   };
   readonly maxConnectionsPerUser: number;
+  readonly maxRoomsPerConnection: number;
   readonly maxBufferedBytes: number;
   readonly compression: false | { readonly thresholdBytes: number };
   readonly ticketTtlMs: number;

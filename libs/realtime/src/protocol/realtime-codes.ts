@@ -22,6 +22,8 @@ export const RealtimeErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   /** Over the per-connection message rate; `details.retryAfterMs` says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The connection is already in `maxRoomsPerConnection` rooms: leave one before joining another. */
+  TOO_MANY_ROOMS: 'TOO_MANY_ROOMS',
   /** A binary frame reached an endpoint with no binary handler. */
   BINARY_NOT_ACCEPTED: 'BINARY_NOT_ACCEPTED',
   /** The server failed; the text is generic and the cause is in the server's log. */

@@ -8,7 +8,7 @@ describe('ConnectionRegistry', () => {
     new RealtimeConnection(id, { userId, user: { sub: userId } }, {} as WebSocket, 10);
 
   it('indexes by id, by user (many devices) and by room in both directions', () => {
-    const registry = new ConnectionRegistry();
+    const registry = new ConnectionRegistry({ maxRoomsPerConnection: 10 });
     const phone = connection('c1', 'alice');
     const laptop = connection('c2', 'alice');
     const bob = connection('c3', 'bob');
@@ -26,7 +26,7 @@ describe('ConnectionRegistry', () => {
   });
 
   it('deletes empty sets on leave and on remove', () => {
-    const registry = new ConnectionRegistry();
+    const registry = new ConnectionRegistry({ maxRoomsPerConnection: 10 });
     const a = connection('c1', 'alice');
     registry.add(a);
     registry.join('c1', 'r1');

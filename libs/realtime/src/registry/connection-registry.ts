@@ -1,4 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { RealtimeException } from '../messaging/realtime.exception';
+import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
+import { RealtimeErrorCode } from '../protocol/realtime-codes';
+import { REALTIME_OPTIONS } from '../realtime.constants';
+import * as messages from '../realtime.messages';
 import type { RealtimeConnection } from './realtime-connection';
 
 const EMPTY: ReadonlySet<never> = new Set<never>();
@@ -13,6 +18,13 @@ export class ConnectionRegistry {
   private readonly byId = new Map<string, RealtimeConnection>();
   private readonly byUser = new Map<string, Set<RealtimeConnection>>();
   private readonly byRoom = new Map<string, Set<RealtimeConnection>>();
+  private readonly maxRoomsPerConnection: number;
+
+  constructor(
+    @Inject(REALTIME_OPTIONS) options: Pick<ResolvedRealtimeOptions, 'maxRoomsPerConnection'>,
+  ) {
+    this.maxRoomsPerConnection = options.maxRoomsPerConnection;
+  }
 
   /** Number of open connections. */
   get size(): number {
@@ -75,14 +87,26 @@ export class ConnectionRegistry {
 
   /**
    * Puts a connection in a room. Authorization is the caller's business: clients' `join`
-   * requests go through `authorizeRoom` first.
+   * requests go through `authorizeRoom` first. The cap holds for every caller, server code
+   * included, because the rooms a handler joins on a client's behalf cost the same memory.
    *
    * @returns false when the connection is not open.
+   * @throws RealtimeException `TOO_MANY_ROOMS` when the connection is already in
+   *   `maxRoomsPerConnection` other rooms (thrown from a gateway handler, it reaches the client
+   *   as that `error` frame).
    */
   join(connectionId: string, room: string): boolean {
     const connection = this.byId.get(connectionId);
     if (connection === undefined) return false;
-    (connection.rooms ??= new Set()).add(room);
+    const rooms = (connection.rooms ??= new Set());
+    if (rooms.has(room)) return true;
+    if (rooms.size >= this.maxRoomsPerConnection) {
+      throw new RealtimeException(
+        RealtimeErrorCode.TOO_MANY_ROOMS,
+        messages.tooManyRooms(this.maxRoomsPerConnection),
+      );
+    }
+    rooms.add(room);
     let members = this.byRoom.get(room);
     if (members === undefined) {
       members = new Set();
