@@ -1,6 +1,17 @@
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { startBackend, type BackendTestApp } from './support/backend-test-app';
 import { handshakeStatus, WsTestClient } from './support/ws-test-client';
+
+/** The secret `startBackend` signs with, to forge tokens @nestjs/jwt would not produce. */
+const BACKEND_SECRET = 'backend-test-secret-0123456789abcdef';
+
+/** An HS256 JWT signed by hand with the backend's secret. */
+function signJwt(payload: object): string {
+  const encode = (part: object): string => Buffer.from(JSON.stringify(part)).toString('base64url');
+  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}`;
+  return `${unsigned}.${createHmac('sha256', BACKEND_SECRET).update(unsigned).digest('base64url')}`;
+}
 
 describe('Reference backend: where credentials are read', () => {
   let backend: BackendTestApp;
@@ -52,6 +63,40 @@ describe('Reference backend: where credentials are read', () => {
       expect(await handshakeStatus(`${backend.wsUrl}?ticket=${ticket}`)).toBe(101);
       expect(await handshakeStatus(`${backend.wsUrl}?ticket=${ticket}`)).toBe(401);
       expect(await handshakeStatus(`${backend.wsUrl}?token=${ada.token}`)).toBe(101);
+    });
+  });
+
+  describe('token expiry', () => {
+    beforeEach(async () => {
+      backend = await startBackend();
+    });
+
+    it('refuses a correctly signed token without exp, on REST and on the handshake', async () => {
+      const ada = await backend.signUp('ada');
+      const claims = JSON.parse(
+        Buffer.from(ada.token.split('.')[1], 'base64url').toString(),
+      ) as Record<string, unknown>;
+      const forever = { ...claims };
+      delete forever.exp;
+      const timeless = signJwt(forever);
+      // The same claims with exp are fine: only the missing expiry is refused.
+      const expiring = signJwt(claims);
+      await request(backend.http)
+        .get('/notifications/unread-count')
+        .set('authorization', `Bearer ${expiring}`)
+        .expect(200);
+      await request(backend.http)
+        .get('/notifications/unread-count')
+        .set('authorization', `Bearer ${timeless}`)
+        .expect(401);
+      expect(
+        await handshakeStatus(backend.wsUrl, { headers: { authorization: `Bearer ${timeless}` } }),
+      ).toBe(401);
+      expect(await handshakeStatus(`${backend.wsUrl}?token=${timeless}`)).toBe(401);
+      await request(backend.http)
+        .post('/auth/ws-ticket')
+        .set('authorization', `Bearer ${timeless}`)
+        .expect(401);
     });
   });
 });

@@ -107,6 +107,14 @@ describe('JwtAuthGuard', () => {
     await expectRefused(requestWith({ authorization: `Bearer ${token}` }));
   });
 
+  it('refuses a correctly signed token, or a ticket, without exp', async () => {
+    const timeless = await new JwtService({ secret: SECRET }).signAsync(CLAIMS);
+    await expectRefused(requestWith({ authorization: `Bearer ${timeless}` }));
+    await expectRefused(upgrade(`/ws?token=${timeless}`));
+    const { ticket } = await tickets.issue(CLAIMS);
+    await expectRefused(upgrade(`/ws?ticket=${ticket}`));
+  });
+
   it('accepts a ticket once, on an upgrade request', async () => {
     const token = await jwt.signAsync(CLAIMS);
     const principal = await jwt.verifyAsync<AuthUser>(token);

@@ -18,8 +18,8 @@ export const JWT_ALGORITHM = 'HS256';
  * Authenticates a REST request or a WebSocket upgrade and sets `request.user` to an
  * {@link AuthUser}. Accepts an `Authorization: Bearer` access token; on a WebSocket upgrade that
  * the realtime adapter is handling (never on a REST route) also a one-time `?ticket=` or
- * `?token=`. Every failure is a 401 with a fixed text: the reason (bad signature, expired,
- * reused ticket) is not the client's to learn, and no credential is logged.
+ * `?token=`. A token must carry `exp`. Every failure is a 401 with a fixed text: the reason (bad
+ * signature, expired, reused ticket) is not the client's to learn, and no credential is logged.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
@@ -49,14 +49,15 @@ export class JwtAuthGuard implements CanActivate {
       // Malformed, forged, wrong algorithm or expired: all the same 401.
       return undefined;
     }
-    return isAuthUser(claims) ? claims : undefined;
+    // A token without `exp` would be valid forever: however it came to be signed, it is refused.
+    return isAuthUser(claims) && claims.exp !== undefined ? claims : undefined;
   }
 
   private async redeemTicket(ticket: string): Promise<AuthUser | undefined> {
     const principal = await this.tickets.redeem(ticket);
     if (!isAuthUser(principal)) return undefined;
     // A ticket outliving the token it was issued for must not extend that token's life.
-    if (principal.exp !== undefined && principal.exp * 1000 <= Date.now()) return undefined;
+    if (principal.exp === undefined || principal.exp * 1000 <= Date.now()) return undefined;
     return principal;
   }
 }
