@@ -3,6 +3,7 @@ import {
   createDeliveryLogTables,
   CursorAheadError,
   KyselyDeliveryLogStore,
+  upgradeDeliveryLogTables,
   type DeliveryLogEntry,
   type DeliveryLogTables,
 } from '@app/realtime';
@@ -169,6 +170,60 @@ function contract(open: () => Promise<Target>): void {
     expect(read.kind === 'entries' && seqs(read.entries)).toEqual(
       Array.from({ length: 40 }, (_, i) => i + 1),
     );
+  });
+
+  it('writes an entry with a dedupe key once per user, without taking a seq for a repeat', async () => {
+    const once = (userId: string, data: number) => ({
+      userId,
+      type: 't',
+      data,
+      dedupeKey: 'reminder:r1:1000',
+    });
+    const first = await store.append([once('a', 1), { userId: 'a', type: 't', data: 2 }]);
+    expect(seqs(first)).toEqual([1, 2]);
+    const again = await store.append([
+      once('a', 3),
+      once('b', 3),
+      once('b', 4),
+      { userId: 'a', type: 't', data: 5 },
+    ]);
+    expect(again.map((e) => [e.userId, e.seq, e.data])).toEqual([
+      ['b', 1, 3],
+      ['a', 3, 5],
+    ]);
+    expect(await store.append([once('a', 6)])).toEqual([]);
+    expect(await store.head('a')).toMatchObject({ lastSeq: 3 });
+    const read = await store.readAfter('a', 0, 10);
+    expect(read.kind === 'entries' && read.entries.map((e) => e.data)).toEqual([1, 2, 5]);
+  });
+
+  it('refuses a second row of one dedupe key on its unique index', async () => {
+    await store.append([{ userId: 'a', type: 't', data: 1, dedupeKey: 'k' }]);
+    const row = { user_id: 'a', type: 't', data: '2', created_at: clock, escalated_at: null };
+    const second = target.db
+      .insertInto('realtime_delivery_log')
+      .values({ ...row, seq: 2, id: 'second', dedupe_key: 'k' })
+      .execute();
+    await expect(second).rejects.toThrow(/unique|duplicate/i);
+    // Entries without a key never collide.
+    await target.db
+      .insertInto('realtime_delivery_log')
+      .values([
+        { ...row, seq: 3, id: 'x', dedupe_key: null },
+        { ...row, seq: 4, id: 'y', dedupe_key: null },
+      ])
+      .execute();
+  });
+
+  it('upgrades tables of the earlier schema, and leaves current ones alone', async () => {
+    await target.db.schema.dropIndex('realtime_delivery_log_dedupe_key').execute();
+    await target.db.schema.alterTable('realtime_delivery_log').dropColumn('dedupe_key').execute();
+    await store.append([{ userId: 'a', type: 't', data: 1 }]);
+    await upgradeDeliveryLogTables(target.db as Kysely<unknown>);
+    await upgradeDeliveryLogTables(target.db as Kysely<unknown>);
+    const keyed = { userId: 'a', type: 't', data: 2, dedupeKey: 'k' };
+    expect(seqs(await store.append([keyed]))).toEqual([2]);
+    expect(await store.append([keyed])).toEqual([]);
   });
 
   it('keeps the newest entries per user; an older cursor must resync', async () => {

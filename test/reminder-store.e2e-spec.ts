@@ -56,6 +56,14 @@ function contract(open: () => Promise<Target>): void {
     await target.dispose();
   });
 
+  /** Moves a reminder's due time behind the store's back. */
+  const setDueAt = (id: string, dueAt: number) =>
+    target.db
+      .updateTable('realtime_reminders')
+      .set({ due_at: dueAt })
+      .where('id', '=', id)
+      .execute();
+
   it('fires due reminders once, with their original dueAt, into the owner’s log', async () => {
     const overdue = Date.now() - 60_000;
     const past = await reminders.create({ userId: 'a', title: 'late', body: 'b', dueAt: overdue });
@@ -97,11 +105,7 @@ function contract(open: () => Promise<Target>): void {
     expect(Date.parse(recurring.dueAt!) % 60_000).toBe(0);
     // Three occurrences missed while "down".
     const missed = Date.now() - 180_000;
-    await target.db
-      .updateTable('realtime_reminders')
-      .set({ due_at: missed })
-      .where('id', '=', recurring.id)
-      .execute();
+    await setDueAt(recurring.id, missed);
     const round = await reminders.fireDue(100);
     expect(round.fired).toBe(1);
     const firing = round.written[0].data as ReminderFiring;
@@ -111,6 +115,38 @@ function contract(open: () => Promise<Target>): void {
     expect(next % 60_000).toBe(0);
     expect((await reminders.get('a', recurring.id))?.dueAt).toBe(firing.reminder.dueAt);
     expect((await reminders.fireDue(100)).fired).toBe(0);
+  });
+
+  it('logs an occurrence once even when its reminder is put back to it', async () => {
+    const dueAt = Date.now() - 1_000;
+    const reminder = await reminders.create({ userId: 'a', title: 'x', dueAt });
+    expect((await reminders.fireDue(100)).written).toHaveLength(1);
+    // What an edit that wrote back the due time it had read did: the same occurrence, due again.
+    await setDueAt(reminder.id, dueAt);
+    expect(await reminders.fireDue(100)).toEqual({ written: [], fired: 1 });
+    expect((await reminders.get('a', reminder.id))?.dueAt).toBeNull();
+    expect(await log.head('a')).toMatchObject({ lastSeq: 1 });
+  });
+
+  it('leaves the due time alone when an edit does not change the schedule', async () => {
+    const recurring = await reminders.create({
+      userId: 'a',
+      title: 'x',
+      cron: '* * * * *',
+      timezone: 'UTC',
+    });
+    const advanced = Date.parse(recurring.dueAt!) + 60_000;
+    await setDueAt(recurring.id, advanced);
+    const edited = await reminders.update('a', recurring.id, { title: 'y', body: 'b' });
+    expect(edited).toMatchObject({
+      title: 'y',
+      body: 'b',
+      dueAt: new Date(advanced).toISOString(),
+    });
+    expect(await reminders.get('a', recurring.id)).toEqual(edited);
+    const moved = await reminders.update('a', recurring.id, { timezone: 'Asia/Kolkata' });
+    expect(moved).toMatchObject({ timezone: 'Asia/Kolkata', cron: '* * * * *' });
+    expect(await reminders.get('a', recurring.id)).toEqual(moved);
   });
 
   it('refuses an unknown zone or an invalid cron, storing nothing', async () => {

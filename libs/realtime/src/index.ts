@@ -93,6 +93,7 @@ export type { AckReply } from './durable/delivery-request.handler';
 export {
   createDeliveryLogTables,
   dropDeliveryLogTables,
+  upgradeDeliveryLogTables,
   type DeliveryLogTables,
 } from './durable/delivery-log.schema';
 export {

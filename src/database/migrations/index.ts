@@ -4,6 +4,7 @@ import * as deliveryLog from './0002_delivery_log';
 import * as notifications from './0003_notifications';
 import * as reminders from './0004_reminders';
 import * as idempotencyKeys from './0005_idempotency_keys';
+import * as deliveryLogDedupeKey from './0006_delivery_log_dedupe_key';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_notifications': notifications,
   '0004_reminders': reminders,
   '0005_idempotency_keys': idempotencyKeys,
+  '0006_delivery_log_dedupe_key': deliveryLogDedupeKey,
 };

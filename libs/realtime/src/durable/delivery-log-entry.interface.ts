@@ -21,6 +21,12 @@ export interface NewDeliveryLogEntry {
   data: unknown;
   /** A caller-chosen id (for idempotent writes); a new UUID when absent. */
   id?: string;
+  /**
+   * What this entry is one of, e.g. `reminder:<id>:<dueAtMs>`: an entry whose key the user's
+   * log already holds is not written again (and not returned), and a unique index refuses a
+   * concurrent second write of it. Leave it out for ordinary entries.
+   */
+  dedupeKey?: string;
 }
 
 /** Where a user's log stands. */

@@ -1,4 +1,5 @@
-import type { ColumnType, Kysely } from 'kysely';
+import { sql, type ColumnType, type Kysely } from 'kysely';
+import { isPostgres } from './is-postgres';
 
 /** A BIGINT column: written as a number, read back as a number (SQLite) or a string (pg). */
 type BigIntColumn = ColumnType<number | string, number, number>;
@@ -22,6 +23,11 @@ export interface DeliveryLogTables {
     created_at: BigIntColumn;
     /** When the undelivered hook was raised for it (once); `null` until then. */
     escalated_at: ColumnType<number | string | null, number | null, number | null>;
+    /**
+     * What the entry is one of (`reminder:<id>:<dueAtMs>` for a reminder's occurrence), unique
+     * per user, so the same thing cannot be logged twice; `null` for ordinary entries.
+     */
+    dedupe_key: string | null;
   };
 }
 
@@ -46,12 +52,44 @@ export async function createDeliveryLogTables(db: Kysely<unknown>): Promise<void
     .addColumn('data', 'text', (column) => column.notNull())
     .addColumn('created_at', 'bigint', (column) => column.notNull())
     .addColumn('escalated_at', 'bigint')
+    .addColumn('dedupe_key', 'text')
     .addPrimaryKeyConstraint('realtime_delivery_log_pk', ['user_id', 'seq'])
     .execute();
   await db.schema
     .createIndex('realtime_delivery_log_created_at')
     .on('realtime_delivery_log')
     .column('created_at')
+    .execute();
+  await createDedupeIndex(db);
+}
+
+/**
+ * Brings delivery log tables made by an earlier version up to date (adds `dedupe_key` and its
+ * unique index); does nothing to current ones. Call it from a new application migration.
+ */
+export async function upgradeDeliveryLogTables(db: Kysely<unknown>): Promise<void> {
+  if (isPostgres(db as unknown as Kysely<never>)) {
+    await sql`alter table realtime_delivery_log add column if not exists dedupe_key text`.execute(
+      db,
+    );
+  } else {
+    const { rows } = await sql`select 1 from pragma_table_info('realtime_delivery_log')
+      where name = 'dedupe_key'`.execute(db);
+    if (rows.length === 0) {
+      await db.schema.alterTable('realtime_delivery_log').addColumn('dedupe_key', 'text').execute();
+    }
+  }
+  await createDedupeIndex(db);
+}
+
+/** Unique per user; entries without a key (`null`) never collide, on both databases. */
+async function createDedupeIndex(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createIndex('realtime_delivery_log_dedupe_key')
+    .ifNotExists()
+    .unique()
+    .on('realtime_delivery_log')
+    .columns(['user_id', 'dedupe_key'])
     .execute();
 }
 

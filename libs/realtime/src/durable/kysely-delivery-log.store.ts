@@ -56,19 +56,23 @@ export class KyselyDeliveryLogStore<
   /**
    * Appends inside the caller's transaction, so that other writes (a reminder's claim and its
    * next occurrence) commit or roll back together with the log entries. Push the returned
-   * entries live only after that transaction has committed.
+   * entries live only after that transaction has committed. Entries whose `dedupeKey` the
+   * user's log already holds (or that repeat one earlier in `entries`) are left out, without
+   * taking a seq; a concurrent transaction writing the same key makes this one fail on the
+   * unique index instead of logging it twice.
    */
   async appendIn(
     transaction: Transaction<DB>,
     entries: readonly NewDeliveryLogEntry[],
   ): Promise<DeliveryLogEntry[]> {
-    if (entries.length === 0) return [];
     const trx = transaction as unknown as Transaction<DeliveryLogTables>;
+    const fresh = await this.notYetLogged(trx, entries);
+    if (fresh.length === 0) return [];
     const createdAt = this.now();
     const counts = new Map<string, number>();
-    for (const entry of entries) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
+    for (const entry of fresh) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
     const nextSeq = await this.reserve(trx, counts);
-    const written = entries.map((entry): DeliveryLogEntry => {
+    const written = fresh.map((entry): DeliveryLogEntry => {
       const seq = nextSeq.get(entry.userId)!;
       nextSeq.set(entry.userId, seq + 1);
       return {
@@ -80,24 +84,62 @@ export class KyselyDeliveryLogStore<
         createdAt,
       };
     });
-    await this.insertRows(trx, written);
+    await this.insertRows(
+      trx,
+      written,
+      fresh.map((entry) => entry.dedupeKey),
+    );
     return written;
   }
 
-  private async insertRows(trx: Db, written: readonly DeliveryLogEntry[]): Promise<void> {
-    const rows = this.jsonRows(
-      ['user_id', 'seq', 'id', 'type', 'data', 'created_at'],
-      ['text', 'bigint', 'text', 'text', 'text', 'bigint'],
-      written.map((entry) => [
-        entry.userId,
-        entry.seq,
-        entry.id,
-        entry.type,
-        JSON.stringify(entry.data ?? null),
-        entry.createdAt,
-      ]),
+  /** `entries` without those whose dedupe key is logged already (or repeated among them). */
+  private async notYetLogged(
+    trx: Db,
+    entries: readonly NewDeliveryLogEntry[],
+  ): Promise<readonly NewDeliveryLogEntry[]> {
+    const keyed = entries.filter((entry) => entry.dedupeKey !== undefined);
+    if (keyed.length === 0) return entries;
+    const wanted = this.jsonRows(
+      ['user_id', 'dedupe_key'],
+      ['text', 'text'],
+      keyed.map((entry) => [entry.userId, entry.dedupeKey!]),
     );
-    await sql`insert into realtime_delivery_log (user_id, seq, id, type, data, created_at)
+    const { rows } = await sql<{ user_id: string; dedupe_key: string }>`
+      select user_id, dedupe_key from realtime_delivery_log
+      where (user_id, dedupe_key) in (${wanted})`.execute(trx);
+    const seen = new Set(rows.map((row) => JSON.stringify([row.user_id, row.dedupe_key])));
+    return entries.filter((entry) => {
+      if (entry.dedupeKey === undefined) return true;
+      const key = JSON.stringify([entry.userId, entry.dedupeKey]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** Inserts `written`; the `dedupe_key` column only when one of them has a key. */
+  private async insertRows(
+    trx: Db,
+    written: readonly DeliveryLogEntry[],
+    dedupeKeys: readonly (string | undefined)[],
+  ): Promise<void> {
+    const columns = ['user_id', 'seq', 'id', 'type', 'data', 'created_at'];
+    const types: ('text' | 'bigint')[] = ['text', 'bigint', 'text', 'text', 'text', 'bigint'];
+    const values = written.map((entry): (string | number | null)[] => [
+      entry.userId,
+      entry.seq,
+      entry.id,
+      entry.type,
+      JSON.stringify(entry.data ?? null),
+      entry.createdAt,
+    ]);
+    if (dedupeKeys.some((key) => key !== undefined)) {
+      columns.push('dedupe_key');
+      types.push('text');
+      values.forEach((row, index) => row.push(dedupeKeys[index] ?? null));
+    }
+    const rows = this.jsonRows(columns, types, values);
+    await sql`insert into realtime_delivery_log (${sql.raw(columns.join(', '))})
       ${rows}`.execute(trx);
   }
 
@@ -110,7 +152,7 @@ export class KyselyDeliveryLogStore<
   private jsonRows(
     columns: readonly string[],
     types: readonly ('text' | 'bigint')[],
-    rows: readonly (string | number)[][],
+    rows: readonly (string | number | null)[][],
   ): RawBuilder<unknown> {
     const json = JSON.stringify(rows);
     const selected = columns.map((column, index) => {

@@ -30,7 +30,7 @@ type Row = Selectable<ReminderTables['realtime_reminders']>;
 export interface FiringRound {
   /** Log entries written (push them live after the commit). */
   written: DeliveryLogEntry[];
-  /** Reminders fired. */
+  /** Reminders claimed and advanced (an occurrence logged before is not logged again). */
   fired: number;
 }
 
@@ -114,44 +114,36 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
   }
 
   /**
-   * Applies `changes` to the user's reminder.
+   * Applies `changes` to the user's reminder, under its row lock (PostgreSQL; SQLite serializes
+   * writers), so that a firing cannot fall between the read and the write. `due_at` is written
+   * only when the schedule changes: writing back the value read would put an occurrence that
+   * fired in the meantime back, and it would fire again.
    *
    * @returns the reminder as changed, or `undefined` when the user has no such reminder.
    * @throws ReminderScheduleError when the resulting schedule cannot be kept (nothing changed).
    */
-  async update(
-    userId: string,
-    id: string,
-    changes: ReminderChanges,
-  ): Promise<Reminder | undefined> {
-    const row = await this.ownRow(userId, id);
-    if (row === undefined) return undefined;
-    const next: Row = { ...row };
-    if (changes.title !== undefined) next.title = changes.title;
-    if (changes.body !== undefined) next.body = changes.body;
-    if (changes.dueAt !== undefined) {
-      Object.assign(next, { due_at: changes.dueAt, cron: null, timezone: null });
-    } else if (changes.cron !== undefined || changes.timezone !== undefined) {
-      const cron = changes.cron ?? row.cron;
-      const timezone = changes.timezone ?? row.timezone;
-      if (cron === null || timezone === null) {
-        throw new ReminderScheduleError('a recurring reminder needs both cron and timezone');
-      }
-      Object.assign(next, { due_at: firstOccurrence(cron, timezone), cron, timezone });
-    }
-    await this.db
-      .updateTable('realtime_reminders')
-      .set({
-        title: next.title,
-        body: next.body,
-        due_at: next.due_at === null ? null : Number(next.due_at),
-        cron: next.cron,
-        timezone: next.timezone,
-      })
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
-      .execute();
-    return toReminder(next);
+  update(userId: string, id: string, changes: ReminderChanges): Promise<Reminder | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom('realtime_reminders')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('id', '=', id);
+      if (this.postgres) query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      if (row === undefined) return undefined;
+      const next: Row = { ...row };
+      if (changes.title !== undefined) next.title = changes.title;
+      if (changes.body !== undefined) next.body = changes.body;
+      const schedule = scheduleChange(row, changes);
+      if (schedule !== undefined) Object.assign(next, schedule);
+      await trx
+        .updateTable('realtime_reminders')
+        .set({ title: next.title, body: next.body, ...schedule })
+        .where('id', '=', id)
+        .execute();
+      return toReminder(next);
+    });
   }
 
   /**
@@ -193,7 +185,9 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
 
   /**
    * Claims up to `limit` due occurrences, writes a `schedule-reminder` entry to each owner's
-   * log and advances the reminders, all in one transaction.
+   * log and advances the reminders, all in one transaction. Each entry carries its occurrence
+   * as a dedupe key (`reminder:<id>:<dueAtMs>`, unique per user in the log), so an occurrence
+   * is logged once by construction: one found logged already only advances its reminder.
    */
   fireDue(limit: number): Promise<FiringRound> {
     return this.db.transaction().execute(async (trx) => {
@@ -239,7 +233,13 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
             dueAt: new Date(Number(row.due_at)).toISOString(),
             firedAt,
           };
-          return { userId: row.user_id, type: REMINDER_PUSH_TYPE, data: firing };
+          return {
+            userId: row.user_id,
+            type: REMINDER_PUSH_TYPE,
+            data: firing,
+            // The occurrence itself is the key: logged once, however often it is claimed.
+            dedupeKey: `reminder:${row.id}:${Number(row.due_at)}`,
+          };
         }),
       );
       return { written, fired: due.length };
@@ -263,6 +263,25 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
     }>`select floor(extract(epoch from clock_timestamp()) * 1000)::bigint as now`.execute(trx);
     return Number(rows[0].now);
   }
+}
+
+/**
+ * The schedule columns `changes` set, or `undefined` when they leave the schedule alone.
+ *
+ * @throws ReminderScheduleError when the resulting schedule cannot be kept.
+ */
+function scheduleChange(
+  row: Row,
+  changes: ReminderChanges,
+): { due_at: number; cron: string | null; timezone: string | null } | undefined {
+  if (changes.dueAt !== undefined) return { due_at: changes.dueAt, cron: null, timezone: null };
+  if (changes.cron === undefined && changes.timezone === undefined) return undefined;
+  const cron = changes.cron ?? row.cron;
+  const timezone = changes.timezone ?? row.timezone;
+  if (cron === null || timezone === null) {
+    throw new ReminderScheduleError('a recurring reminder needs both cron and timezone');
+  }
+  return { due_at: firstOccurrence(cron, timezone), cron, timezone };
 }
 
 /** @throws ReminderScheduleError when the schedule cannot be kept. */
