@@ -92,6 +92,50 @@ describe('Reference backend: reminders', () => {
     expect(fields(await post({ title: 't' }))).toEqual(['dueAt']);
   });
 
+  it('refuses a dueAt that is not RFC 3339 with an offset: 400 naming it, nothing stored', async () => {
+    const ada = await backend.signUp('ada');
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const kept = await request(backend.http)
+      .post('/reminders')
+      .set(as(ada.token))
+      .send({ title: 'Kept', dueAt: later })
+      .expect(201);
+    // ISO 8601 all, but no RFC 3339 date-time: week dates, ordinal dates, the basic format,
+    // and a local time without an offset (whose instant nobody can tell).
+    const answers = [];
+    for (const dueAt of ['2026-W50-1', '2026-335', '20261201T000000Z', '2026-12-01T10:00:00']) {
+      for (const response of [
+        await request(backend.http)
+          .post('/reminders')
+          .set(as(ada.token))
+          .send({ title: 'P', dueAt }),
+        await request(backend.http)
+          .patch(`/reminders/${kept.body.id}`)
+          .set(as(ada.token))
+          .send({ dueAt }),
+      ]) {
+        answers.push({ dueAt, status: response.status, details: response.body.details });
+      }
+    }
+    const list = await request(backend.http).get('/reminders').set(as(ada.token)).expect(200);
+    expect({ answers, stored: list.body.items }).toEqual({
+      answers: answers.map(({ dueAt }) => ({
+        dueAt,
+        status: 400,
+        details: [{ field: 'dueAt', constraints: { isRfc3339DateTime: expect.any(String) } }],
+      })),
+      stored: [kept.body],
+    });
+    // What RFC 3339 allows: any offset, a lower-case separator, fractions of a second.
+    for (const dueAt of ['2026-12-01T10:00:00+05:30', '2026-12-01t10:00:00.5z']) {
+      await request(backend.http)
+        .patch(`/reminders/${kept.body.id}`)
+        .set(as(ada.token))
+        .send({ dueAt })
+        .expect(200);
+    }
+  });
+
   it('changes and snoozes only your own reminders', async () => {
     const ada = await backend.signUp('ada');
     const bob = await backend.signUp('bob');

@@ -10,6 +10,7 @@ import {
 } from '@app/realtime';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import * as messages from '@app/realtime/realtime.messages';
 import { describeWithPostgres, ScopedPostgres } from './support/postgres';
 import { ScopedEnvironment } from './support/scoped-environment';
 
@@ -157,6 +158,18 @@ function contract(open: () => Promise<Target>): void {
       reminders.create({ userId: 'a', title: 'x', cron: 'every day', timezone: 'UTC' }),
     ).rejects.toBeInstanceOf(ReminderScheduleError);
     expect(await reminders.list('a', 10)).toEqual([]);
+  });
+
+  it('refuses a due time that is not a finite number, storing and changing nothing', async () => {
+    await expect(reminders.create({ userId: 'a', title: 'x', dueAt: NaN })).rejects.toThrow(
+      new RangeError(messages.reminderDueAtNotFinite(NaN)),
+    );
+    expect(await reminders.list('a', 10)).toEqual([]);
+    const kept = await reminders.create({ userId: 'a', title: 'x', dueAt: Date.now() + 60_000 });
+    await expect(reminders.update('a', kept.id, { title: 'y', dueAt: Infinity })).rejects.toThrow(
+      RangeError,
+    );
+    expect(await reminders.get('a', kept.id)).toEqual(kept);
   });
 
   it('keeps reminders to their owner', async () => {

@@ -32,6 +32,7 @@ import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../idempotency/idemp
 import { CreateReminderDto } from './dto/create-reminder.dto';
 import { SnoozeReminderDto } from './dto/snooze-reminder.dto';
 import { UpdateReminderDto } from './dto/update-reminder.dto';
+import { parseRfc3339DateTime } from './dto/rfc3339-date-time.validator';
 
 /** Your reminders. Someone else's is 404: its existence is not revealed. */
 @ApiTags('reminders')
@@ -59,7 +60,7 @@ export class RemindersController {
       reminder = await this.reminders.create(
         body.cron !== undefined
           ? { ...common, cron: body.cron, timezone: body.timezone! }
-          : { ...common, dueAt: Date.parse(body.dueAt!) },
+          : { ...common, dueAt: parseRfc3339DateTime(body.dueAt)! },
       );
     } catch (error) {
       throw asBadRequest(error);
@@ -97,7 +98,7 @@ export class RemindersController {
       reminder = await this.reminders.update(user.sub, id, {
         title: body.title,
         body: body.body,
-        dueAt: body.dueAt === undefined ? undefined : Date.parse(body.dueAt),
+        dueAt: body.dueAt === undefined ? undefined : (parseRfc3339DateTime(body.dueAt) ?? NaN),
         cron: body.cron,
         timezone: body.timezone,
       });

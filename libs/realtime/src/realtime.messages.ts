@@ -84,4 +84,7 @@ export const remindersNeedDeliveryLog = (): string =>
 
 export const reminderRoundFailed = (): string => 'Firing due reminders failed; retrying.';
 
+export const reminderDueAtNotFinite = (dueAt: unknown): string =>
+  `A reminder's dueAt must be a finite number of ms since the epoch (got ${String(dueAt)}); nothing was stored.`;
+
 export const maintenanceFailed = (): string => 'Delivery log maintenance failed; retrying.';

@@ -1,5 +1,7 @@
-import { IsISO8601, IsOptional, IsString, IsTimeZone, Length, ValidateIf } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsTimeZone, Length, ValidateIf } from 'class-validator';
 import { IsAbsentWith } from './absent-with.validator';
+import { IsRfc3339DateTime } from './rfc3339-date-time.validator';
 
 /**
  * Body of `POST /reminders`: one-off with `dueAt`, or recurring with `cron` and `timezone`.
@@ -14,9 +16,13 @@ export class CreateReminderDto {
   @Length(0, 2000)
   body?: string;
 
-  /** One-off: when it fires, ISO 8601 with an offset. A time in the past fires at once. */
+  /**
+   * One-off: when it fires, an RFC 3339 date-time with `Z` or a `±hh:mm` offset (other ISO 8601
+   * forms, and local times without an offset, are refused). A time in the past fires at once.
+   */
   @ValidateIf((dto: CreateReminderDto) => dto.dueAt !== undefined || dto.cron === undefined)
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRfc3339DateTime()
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T09:00:00+01:00' })
   @IsAbsentWith('cron')
   dueAt?: string;
 

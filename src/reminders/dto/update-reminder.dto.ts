@@ -1,5 +1,7 @@
-import { IsISO8601, IsOptional, IsString, IsTimeZone, Length, ValidateIf } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsTimeZone, Length, ValidateIf } from 'class-validator';
 import { IsAbsentWith } from './absent-with.validator';
+import { IsRfc3339DateTime } from './rfc3339-date-time.validator';
 
 /**
  * Body of `PATCH /reminders/:id`: any of the fields. `dueAt` makes the reminder one-off at that
@@ -17,8 +19,13 @@ export class UpdateReminderDto {
   @Length(0, 2000)
   body?: string | null;
 
+  /**
+   * Makes the reminder one-off at this time: an RFC 3339 date-time with `Z` or a `±hh:mm`
+   * offset, as in `POST /reminders`.
+   */
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsRfc3339DateTime()
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T09:00:00+01:00' })
   @IsAbsentWith('cron')
   @IsAbsentWith('timezone')
   dueAt?: string;

@@ -14,6 +14,7 @@ import type { ReminderTables } from './reminder.schema';
 import { isPostgres } from '../durable/is-postgres';
 import { olderThanCursor } from '../durable/newest-first-cursor';
 import { nextOccurrence, scheduleProblem } from './next-occurrence';
+import * as messages from '../realtime.messages';
 
 /** A recurring schedule that cannot be used; nothing was stored. */
 export class ReminderScheduleError extends Error {
@@ -59,6 +60,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
   /**
    * @throws ReminderScheduleError for an unknown time zone, an invalid cron expression, or a
    *   schedule that never fires.
+   * @throws RangeError when `dueAt` is not a finite number (a date that did not parse).
    */
   async create(reminder: NewReminder): Promise<Reminder> {
     const now = Date.now();
@@ -69,7 +71,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
       ({ cron, timezone } = reminder);
       dueAt = firstOccurrence(cron, timezone);
     } else {
-      dueAt = reminder.dueAt;
+      dueAt = finiteDueAt(reminder.dueAt);
     }
     const row = {
       id: randomUUID(),
@@ -121,6 +123,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
    *
    * @returns the reminder as changed, or `undefined` when the user has no such reminder.
    * @throws ReminderScheduleError when the resulting schedule cannot be kept (nothing changed).
+   * @throws RangeError when `dueAt` is not a finite number (nothing changed).
    */
   update(userId: string, id: string, changes: ReminderChanges): Promise<Reminder | undefined> {
     return this.db.transaction().execute(async (trx) => {
@@ -274,7 +277,9 @@ function scheduleChange(
   row: Row,
   changes: ReminderChanges,
 ): { due_at: number; cron: string | null; timezone: string | null } | undefined {
-  if (changes.dueAt !== undefined) return { due_at: changes.dueAt, cron: null, timezone: null };
+  if (changes.dueAt !== undefined) {
+    return { due_at: finiteDueAt(changes.dueAt), cron: null, timezone: null };
+  }
   if (changes.cron === undefined && changes.timezone === undefined) return undefined;
   const cron = changes.cron ?? row.cron;
   const timezone = changes.timezone ?? row.timezone;
@@ -282,6 +287,15 @@ function scheduleChange(
     throw new ReminderScheduleError('a recurring reminder needs both cron and timezone');
   }
   return { due_at: firstOccurrence(cron, timezone), cron, timezone };
+}
+
+/**
+ * A reminder without a due time would never fire, and NaN cannot be stored on PostgreSQL (and
+ * is stored as NULL on SQLite): refuse it before anything is written.
+ */
+function finiteDueAt(dueAt: number): number {
+  if (!Number.isFinite(dueAt)) throw new RangeError(messages.reminderDueAtNotFinite(dueAt));
+  return dueAt;
 }
 
 /** @throws ReminderScheduleError when the schedule cannot be kept. */
