@@ -99,4 +99,48 @@ describe('Reference backend: where credentials are read', () => {
         .expect(401);
     });
   });
+
+  describe('one-time tickets', () => {
+    beforeEach(async () => {
+      backend = await startBackend({ WS_MAX_CONNECTIONS_PER_USER: '1' });
+    });
+
+    it('are not spent by a handshake refused for its ?lastSeq=', async () => {
+      const ada = await backend.signUp('ada');
+      const ticket = await ticketFor(ada.token);
+      expect(await handshakeStatus(`${backend.wsUrl}?ticket=${ticket}&lastSeq=abc`)).toBe(400);
+      expect(await handshakeStatus(`${backend.wsUrl}?ticket=${ticket}&lastSeq=0`)).toBe(101);
+      expect(await handshakeStatus(`${backend.wsUrl}?ticket=${ticket}`)).toBe(401);
+    });
+
+    it('are not spent by a handshake refused for the per-user connection cap', async () => {
+      const ada = await backend.signUp('ada');
+      const first = await WsTestClient.open(backend.wsUrl, {
+        headers: { authorization: `Bearer ${ada.token}` },
+      });
+      clients.push(first);
+      const ticket = await ticketFor(ada.token);
+      expect(await handshakeStatus(`${backend.wsUrl}?ticket=${ticket}`)).toBe(429);
+      await first.close();
+      expect(await handshakeStatus(`${backend.wsUrl}?ticket=${ticket}`)).toBe(101);
+    });
+
+    it('admit one of two concurrent handshakes with the same ticket', async () => {
+      const ada = await backend.signUp('ada');
+      const ticket = await ticketFor(ada.token);
+      const url = `${backend.wsUrl}?ticket=${ticket}`;
+      const statuses = await Promise.all(
+        [url, url].map((each) =>
+          WsTestClient.open(each).then(
+            (client) => {
+              clients.push(client);
+              return 101;
+            },
+            (error: { status?: number }) => error.status,
+          ),
+        ),
+      );
+      expect(statuses.sort()).toEqual([101, 401]);
+    });
+  });
 });

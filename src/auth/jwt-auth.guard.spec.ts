@@ -119,7 +119,10 @@ describe('JwtAuthGuard', () => {
     const token = await jwt.signAsync(CLAIMS);
     const principal = await jwt.verifyAsync<AuthUser>(token);
     const { ticket } = await tickets.issue(principal);
-    await expect(authenticate(upgrade(`/ws?ticket=${ticket}`))).resolves.toEqual(principal);
+    const first = upgrade(`/ws?ticket=${ticket}`);
+    await expect(authenticate(first)).resolves.toEqual(principal);
+    // On an upgrade the adapter spends the ticket once the handshake is accepted.
+    await expect(tickets.takeDeferred(first)).resolves.toBe(true);
     await expectRefused(upgrade(`/ws?ticket=${ticket}`));
     await expectRefused(upgrade('/ws?ticket=never-issued'));
   });

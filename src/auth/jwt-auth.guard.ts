@@ -34,7 +34,7 @@ export class JwtAuthGuard implements CanActivate {
     if (credential === undefined) throw new UnauthorizedException(messages.missingCredentials());
     const user =
       credential.source === 'ticket'
-        ? await this.redeemTicket(credential.value)
+        ? await this.redeemTicket(credential.value, request)
         : await this.verifyToken(credential.value);
     if (user === undefined) throw new UnauthorizedException(messages.invalidCredentials());
     request.user = user;
@@ -53,8 +53,9 @@ export class JwtAuthGuard implements CanActivate {
     return isAuthUser(claims) && claims.exp !== undefined ? claims : undefined;
   }
 
-  private async redeemTicket(ticket: string): Promise<AuthUser | undefined> {
-    const principal = await this.tickets.redeem(ticket);
+  private async redeemTicket(ticket: string, request: object): Promise<AuthUser | undefined> {
+    // On a handshake the adapter spends the ticket only once it accepts the connection.
+    const principal = await this.tickets.redeem(ticket, request);
     if (!isAuthUser(principal)) return undefined;
     // A ticket outliving the token it was issued for must not extend that token's life.
     if (principal.exp === undefined || principal.exp * 1000 <= Date.now()) return undefined;

@@ -15,6 +15,7 @@ import { CredentialExpiryService } from '../auth/credential-expiry.service';
 import { HandshakeAuthenticator, type HandshakeGuardChain } from '../auth/handshake.authenticator';
 import { HandshakeRejection } from '../auth/handshake-rejection';
 import { markWebSocketUpgrade } from '../auth/handshake-credentials';
+import { WsTicketService } from '../auth/ws-ticket.service';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
 import { ConnectionSender } from '../delivery/connection.sender';
 import { PreparedFrame } from '../delivery/prepared-frame';
@@ -51,13 +52,15 @@ interface AdapterServices {
   expiry: CredentialExpiryService;
   lifecycle: RealtimeLifecycle;
   delivery: DurableDelivery;
+  tickets: WsTicketService;
 }
 
 /**
  * The WebSocket adapter of `RealtimeModule`, on `ws`, sharing the application's HTTP server and
  * port. Each upgrade request goes through, in order: path match (404), shutdown (503), `Origin`
- * (403), the gateway's `@HandshakeGuards()` (401/403/…), the per-user connection cap (429) —
- * and only then gets `101 Switching Protocols`.
+ * (403), a well-formed `?lastSeq=` (400), the gateway's `@HandshakeGuards()` (401/403/…), the
+ * per-user connection cap (429), spending a one-time ticket the guards redeemed (401 if a
+ * concurrent handshake spent it first) — and only then gets `101 Switching Protocols`.
  *
  * @example
  * ```ts
@@ -77,6 +80,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   private readonly endpoints = new Map<string, GatewayEndpoint>();
   private services: AdapterServices | undefined;
   private listening = false;
+  /** Per user, handshakes past the connection cap that are still taking their ticket. */
+  private readonly ticketTakes = new Map<string, number>();
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.handleUpgrade(request, socket, head);
@@ -190,6 +195,11 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     if (!isOriginAllowed(request.headers.origin, services.options.allowedOrigins)) {
       return rejectHandshake(socket, HttpStatus.FORBIDDEN);
     }
+    // Checked before the guards: cheap, needs no principal, and a refusal spends no ticket.
+    const cursor = readResumeCursor(request.url);
+    if (cursor === null || (cursor !== undefined && !services.delivery.enabled)) {
+      return rejectHandshake(socket, HttpStatus.BAD_REQUEST);
+    }
     // Only now may the guards read credentials from the query string.
     markWebSocketUpgrade(request);
     const authenticating =
@@ -222,21 +232,58 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     head: Buffer,
     principal: RealtimePrincipal,
   ): void {
-    const { registry, lifecycle, options } = this.services!;
+    const { registry, lifecycle, options, tickets } = this.services!;
     if (socket.destroyed) return;
     if (lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
-    // The check and the registration below run in one synchronous stretch (ws completes the
-    // upgrade synchronously), so concurrent handshakes of one user cannot both slip under the cap.
-    if (registry.connectionsOf(principal.userId).size >= options.maxConnectionsPerUser) {
+    const { userId } = principal;
+    // Handshakes still taking their ticket hold a place under the cap, and the check and the
+    // registration otherwise run in one synchronous stretch (ws completes the upgrade
+    // synchronously), so concurrent handshakes of one user cannot both slip under the cap.
+    const reserved = this.ticketTakes.get(userId) ?? 0;
+    if (registry.connectionsOf(userId).size + reserved >= options.maxConnectionsPerUser) {
       return rejectHandshake(socket, HttpStatus.TOO_MANY_REQUESTS);
     }
-    const cursor = readResumeCursor(request.url);
-    if (cursor === null || (cursor !== undefined && !this.services!.delivery.enabled)) {
-      return rejectHandshake(socket, HttpStatus.BAD_REQUEST);
+    // A one-time ticket is spent last, so that a handshake refused above keeps it for a retry.
+    const taking = tickets.takeDeferred(request);
+    if (taking === undefined) {
+      return this.completeUpgrade(endpoint, request, socket, head, principal);
     }
+    this.ticketTakes.set(userId, reserved + 1);
+    taking.then(
+      (taken) => {
+        this.releaseTicketTake(userId);
+        if (!taken) return rejectHandshake(socket, HttpStatus.UNAUTHORIZED);
+        if (socket.destroyed) return;
+        if (lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
+        this.completeUpgrade(endpoint, request, socket, head, principal);
+      },
+      (error: unknown) => {
+        this.releaseTicketTake(userId);
+        this.logger.error(
+          messages.handshakeGuardFailed(),
+          error instanceof Error ? error.stack : String(error),
+        );
+        rejectHandshake(socket, HttpStatus.INTERNAL_SERVER_ERROR);
+      },
+    );
+  }
+
+  private completeUpgrade(
+    endpoint: GatewayEndpoint,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    principal: RealtimePrincipal,
+  ): void {
     endpoint.server.handleUpgrade(request, socket, head, (ws) =>
       this.accept(endpoint, ws, request, principal),
     );
+  }
+
+  private releaseTicketTake(userId: string): void {
+    const reserved = this.ticketTakes.get(userId)! - 1;
+    if (reserved === 0) this.ticketTakes.delete(userId);
+    else this.ticketTakes.set(userId, reserved);
   }
 
   private accept(
@@ -323,6 +370,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         expiry: get(CredentialExpiryService),
         lifecycle: get(RealtimeLifecycle),
         delivery: get(DurableDelivery),
+        tickets: get(WsTicketService),
       };
     } catch {
       throw new Error(messages.moduleNotImported());

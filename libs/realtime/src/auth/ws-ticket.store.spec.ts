@@ -11,6 +11,16 @@ describe('MemoryWsTicketStore', () => {
     expect(store.take('t', 1000)).toBeUndefined();
   });
 
+  it('peeks without taking, and never at an expired ticket', () => {
+    const store = new MemoryWsTicketStore();
+    const principal = { sub: 'u1' };
+    store.put('t', principal, 2000);
+    expect(store.peek('t', 1000)).toBe(principal);
+    expect(store.peek('t', 2000)).toBeUndefined();
+    expect(store.take('t', 1000)).toBe(principal);
+    expect(store.peek('t', 1000)).toBeUndefined();
+  });
+
   it('refuses an expired ticket and sweeps expired ones on write', () => {
     jest.useFakeTimers({ now: 0 });
     try {

@@ -6,7 +6,15 @@
 export interface WsTicketStore {
   /** Keeps `principal` under `ticket` until `expiresAt` (ms since the epoch). */
   put(ticket: string, principal: object, expiresAt: number): void | Promise<void>;
-  /** Removes the ticket and returns its principal if it existed and had not expired. */
+  /**
+   * Returns the ticket's principal if it exists and has not expired, leaving it in place: a
+   * handshake looks before it knows whether it will be accepted, and only then takes.
+   */
+  peek(ticket: string, now: number): object | undefined | Promise<object | undefined>;
+  /**
+   * Removes the ticket and returns its principal if it existed and had not expired. Of several
+   * concurrent takes of one ticket, at most one gets the principal.
+   */
   take(ticket: string, now: number): object | undefined | Promise<object | undefined>;
 }
 
@@ -17,6 +25,11 @@ export class MemoryWsTicketStore implements WsTicketStore {
   put(ticket: string, principal: object, expiresAt: number): void {
     this.sweep(Date.now());
     this.tickets.set(ticket, { principal, expiresAt });
+  }
+
+  peek(ticket: string, now: number): object | undefined {
+    const entry = this.tickets.get(ticket);
+    return entry !== undefined && entry.expiresAt > now ? entry.principal : undefined;
   }
 
   take(ticket: string, now: number): object | undefined {
