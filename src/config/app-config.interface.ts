@@ -1,3 +1,4 @@
+import type { PostgresTimeouts } from '../database/postgres-pool.factory';
 import type { NodeEnvironment } from './environment.variables';
 
 /** WebSocket settings, shaped as the realtime library's module options. */
@@ -38,6 +39,8 @@ export interface AppConfig {
   databaseFile: string;
   /** PostgreSQL connection URL; when set, PostgreSQL is used instead of SQLite. Never log it. */
   databaseUrl: string | undefined;
+  /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
+  postgresTimeouts: PostgresTimeouts;
   allowedOrigins: string[];
   adminUsernames: string[];
   realtime: RealtimeSettings;

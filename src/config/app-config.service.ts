@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { PostgresTimeouts } from '../database/postgres-pool.factory';
 import { appConfig } from './app.config';
 import type { RealtimeSettings } from './app-config.interface';
 import type { NodeEnvironment } from './environment.variables';
@@ -55,6 +56,11 @@ export class AppConfigService {
   /** DATABASE_URL: PostgreSQL instead of SQLite when set. Never log it (it may hold a password). */
   get databaseUrl(): string | undefined {
     return this.config.databaseUrl;
+  }
+
+  /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
+  get postgresTimeouts(): PostgresTimeouts {
+    return { ...this.config.postgresTimeouts };
   }
 
   /** ALLOWED_ORIGINS: origins allowed to open a WebSocket; empty means no check. */

@@ -38,6 +38,12 @@ export function createAppConfig(
     dataDir,
     databaseFile,
     databaseUrl: env.DATABASE_URL,
+    postgresTimeouts: {
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    },
     allowedOrigins: env.ALLOWED_ORIGINS,
     adminUsernames: env.ADMIN_USERNAMES,
     realtime: {

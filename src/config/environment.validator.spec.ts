@@ -24,6 +24,10 @@ describe('validateEnvironment', () => {
       JWT_EXPIRES_IN_SECONDS: 3600,
       DATA_DIR: './data',
       DATABASE_FILE: undefined,
+      DATABASE_STATEMENT_TIMEOUT_MS: 10_000,
+      DATABASE_LOCK_TIMEOUT_MS: 5_000,
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 30_000,
+      DATABASE_CONNECT_TIMEOUT_MS: 5_000,
       ALLOWED_ORIGINS: [],
       ADMIN_USERNAMES: [],
       WS_PATH: '/ws',
@@ -77,6 +81,8 @@ describe('validateEnvironment', () => {
       WS_MAX_BUFFERED_BYTES: '1e6',
       WS_COMPRESSION: 'yes',
       WS_COMPRESSION_THRESHOLD_BYTES: '-5',
+      DATABASE_STATEMENT_TIMEOUT_MS: 'soon',
+      DATABASE_LOCK_TIMEOUT_MS: '-1',
     };
     const error = validationError(bad);
     expect([...error.variables].sort()).toEqual(Object.keys(bad).sort());
@@ -145,5 +151,21 @@ describe('createAppConfig', () => {
     );
     expect(file.databaseFile).toBe('/tmp/x.db');
     expect(file.realtime.compression).toBe(false);
+  });
+
+  it('groups the PostgreSQL timeouts; 0 is allowed (the server decides)', () => {
+    const config = createAppConfig(
+      validateEnvironment({
+        JWT_SECRET: 's',
+        DATABASE_STATEMENT_TIMEOUT_MS: '2500',
+        DATABASE_LOCK_TIMEOUT_MS: '0',
+      }),
+    );
+    expect(config.postgresTimeouts).toEqual({
+      statementTimeoutMs: 2500,
+      lockTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 30_000,
+      connectTimeoutMs: 5_000,
+    });
   });
 });

@@ -96,6 +96,48 @@ export class EnvironmentVariables {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * PostgreSQL `statement_timeout` of every connection, in ms: a longer statement is cancelled
+   * and its request answered 503. `0` leaves the server's setting. Default `10000`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /**
+   * PostgreSQL `lock_timeout` of every connection, in ms: a statement waiting longer for a row
+   * lock fails (503) instead of stalling the durable writes queued behind it. `0` leaves the
+   * server's setting. Default `5000`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  DATABASE_LOCK_TIMEOUT_MS = 5_000;
+
+  /**
+   * PostgreSQL `idle_in_transaction_session_timeout`, in ms: a session idle inside a
+   * transaction this long is ended, releasing its locks. `0` leaves the server's setting.
+   * Default `30000`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
+
+  /**
+   * Ms to open a PostgreSQL connection or wait for a free one in the pool before the request
+   * fails (503). `0` waits without limit. Default `5000`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+
   /** Origins allowed to open a WebSocket, comma-separated. Default empty: no check. */
   @Expose()
   @Transform(toList)

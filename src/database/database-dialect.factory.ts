@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Pool } from 'pg';
+import { createPostgresPool, type PostgresTimeouts } from './postgres-pool.factory';
 
 /** What the dialect factory needs to know. */
 export interface DatabaseConnectionSettings {
@@ -10,10 +10,9 @@ export interface DatabaseConnectionSettings {
   databaseFile: string;
   /** PostgreSQL URL; when set, it wins over {@link databaseFile}. */
   databaseUrl?: string;
+  /** Bounds on every PostgreSQL connection; used with {@link databaseUrl}. */
+  postgresTimeouts: PostgresTimeouts;
 }
-
-/** Connections per instance: enough for a group-committing scheduler beside REST traffic. */
-const POSTGRES_POOL_SIZE = 10;
 
 /**
  * Milliseconds a write waits for another connection's lock (a second instance on the same file)
@@ -29,7 +28,7 @@ export function createDatabaseDialect(settings: DatabaseConnectionSettings): Dia
   const { databaseFile, databaseUrl } = settings;
   if (databaseUrl !== undefined) {
     return new PostgresDialect({
-      pool: new Pool({ connectionString: databaseUrl, max: POSTGRES_POOL_SIZE }),
+      pool: createPostgresPool(databaseUrl, settings.postgresTimeouts),
     });
   }
   if (databaseFile !== ':memory:') mkdirSync(dirname(databaseFile), { recursive: true });

@@ -16,3 +16,30 @@ export function migrationFailed(name: string | undefined): string {
 export function healthCheckFailed(): string {
   return 'Database health check failed';
 }
+
+/**
+ * A pooled PostgreSQL connection failed while idle (the server restarted, failed over, or a proxy
+ * closed it). `detail` is the driver's code and message, never the connection settings.
+ */
+export function pooledConnectionLost(detail: string): string {
+  return `A pooled PostgreSQL connection was lost (${detail}); the pool opens a new one when needed`;
+}
+
+/** A request failed because the database could not be reached or did not answer in time. */
+export function databaseUnavailable(): string {
+  return 'The database is unavailable; retry shortly.';
+}
+
+/** Logged once per request that got {@link databaseUnavailable}. */
+export function requestFailedDatabaseUnavailable(
+  method: string,
+  path: string,
+  detail: string,
+): string {
+  return `${method} ${path} answered 503: the database is unavailable (${detail})`;
+}
+
+/** The health check's query did not answer within its bound. */
+export function healthCheckTimedOut(timeoutMs: number): string {
+  return `Database health check did not answer within ${timeoutMs} ms`;
+}
