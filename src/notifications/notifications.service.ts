@@ -1,6 +1,13 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  PayloadTooLargeException,
+} from '@nestjs/common';
 import {
   ConnectionRegistry,
+  DeliveryEntryRejectedError,
   DurableDelivery,
   KyselyDeliveryLogStore,
   type DeliveryLogTables,
@@ -54,6 +61,7 @@ export class NotificationsService {
       from: sender.sub,
       createdAt: new Date(createdAt).toISOString(),
     };
+    this.checkDeliverable(notification);
     const recipients = await this.recipientsOf(to);
     const { reached } = await this.delivery.commit(() =>
       this.db.transaction().execute(async (trx) => {
@@ -98,6 +106,22 @@ export class NotificationsService {
 
   async markAllRead(user: AuthUser): Promise<{ updated: number }> {
     return { updated: await this.repository.markAllRead(user.sub, Date.now()) };
+  }
+
+  /**
+   * Refuses, before anything is written, a notification the delivery log would not take: `413`
+   * when it is over the log's size cap for an entry's data, `400` for anything else.
+   */
+  private checkDeliverable(notification: Notification): void {
+    try {
+      this.delivery.check([
+        { userId: notification.from, type: NOTIFICATION_TYPE, data: notification },
+      ]);
+    } catch (error) {
+      if (!(error instanceof DeliveryEntryRejectedError)) throw error;
+      if (error.reason === 'dataSize') throw new PayloadTooLargeException(error.message);
+      throw new BadRequestException(error.message);
+    }
   }
 
   private async recipientsOf(to: CreateNotificationDto['to']): Promise<string[]> {

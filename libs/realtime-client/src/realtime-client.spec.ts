@@ -279,6 +279,29 @@ describe('RealtimeClient: durable stream', () => {
     expect(seen).toEqual([1, 2, 3, 4]);
   });
 
+  it('treats a seq past cursor + 1 as a gap: resumes from its cursor, never acks past it', async () => {
+    const { realtime, socket } = await connected();
+    const seen: number[] = [];
+    realtime.on('schedule-reminder', (_firing, { seq }) => void seen.push(seq!));
+    socket.push({ type: 'resume', data: { replayed: 0, lastSeq: 0 } });
+    for (const seq of [1, 2, 5, 6]) socket.push(reminder(seq));
+    await settle();
+    expect(seen).toEqual([1, 2]);
+    expect(realtime.lastSeq).toBe(2);
+    const sent = () => socket.frames().filter((f) => f.type === 'ack' || f.type === 'resume');
+    expect(sent()).toEqual([
+      { type: 'resume', data: { lastSeq: 2 } },
+      { type: 'ack', data: { seq: 2 } },
+    ]);
+    // The server replays from the cursor, then carries on live.
+    for (const seq of [3, 4, 5, 6]) socket.push(reminder(seq));
+    socket.push({ type: 'resume', data: { replayed: 4, lastSeq: 6 } });
+    socket.push(reminder(7));
+    await settle();
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(sent().at(-1)).toEqual({ type: 'ack', data: { seq: 7 } });
+  });
+
   it('emits resync with the log head so the app reloads', async () => {
     const { realtime, socket } = await connected({ lastSeq: 3 });
     const resync = jest.fn();

@@ -93,6 +93,8 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   private handledSeq = 0;
   private ackedSeq = 0;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A `resume` from the cursor is on its way, after a gap in the seqs this socket delivered. */
+  private resumingAfterGap = false;
   private handling: Promise<void> = Promise.resolve();
   private readonly detachEnvironment: () => void;
 
@@ -340,12 +342,21 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
 
   /** The replay is over: the log's head is where this client now stands. */
   private onResumed({ lastSeq }: ResumeData): void {
+    this.resumingAfterGap = false;
     if (this.cursor === undefined || lastSeq > this.cursor) this.cursor = lastSeq;
   }
 
-  /** Drops what was seen, hands the rest to listeners in order, acks once they return. */
+  /**
+   * Drops what was seen, hands the rest to listeners in order, acks once they return. A seq
+   * past `cursor + 1` means entries are missing in between: nothing newer is handed over (or
+   * acked) until a `resume` from the cursor has replayed them.
+   */
   private onDurable(frame: ServerFrame, seq: number): void {
     if (this.cursor !== undefined && seq <= this.cursor) return;
+    if (this.cursor !== undefined && seq > this.cursor + 1) {
+      this.resumeAfterGap(this.cursor);
+      return;
+    }
     this.cursor = seq;
     const meta: EventMeta = { seq, id: frame.id };
     this.handling = this.handling.then(async () => {
@@ -359,6 +370,13 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
       this.handledSeq = Math.max(this.handledSeq, seq);
       this.scheduleAck();
     });
+  }
+
+  /** Asks the server to replay from `cursor`; frames past the gap are dropped meanwhile. */
+  private resumeAfterGap(cursor: number): void {
+    if (this.resumingAfterGap || this.socket?.readyState !== OPEN) return;
+    this.resumingAfterGap = true;
+    this.socket.send(`{"type":"resume","data":{"lastSeq":${cursor}}}`);
   }
 
   private onConnected(data: ConnectedData): void {
@@ -522,6 +540,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   /** Stops listening to the current socket (closing it if still open) and its timers. */
   private abandonSocket(code?: number, reason?: string): void {
     this.generation++;
+    this.resumingAfterGap = false;
     this.clearTimer('heartbeatTimer');
     this.clearTimer('stableTimer');
     this.clearTimer('ackTimer');

@@ -84,7 +84,11 @@ export type {
   DeliveryLogRetention,
   NewDeliveryLogEntry,
 } from './durable/delivery-log-entry.interface';
-export { AckBeyondLogError, CursorAheadError } from './durable/delivery-log.errors';
+export {
+  AckBeyondLogError,
+  CursorAheadError,
+  DeliveryEntryRejectedError,
+} from './durable/delivery-log.errors';
 export type { DeliveryLogStore } from './durable/delivery-log.store';
 export { DurableDelivery, type ResumeReply } from './durable/durable-delivery.service';
 export { DeliveryMaintenance } from './durable/delivery-maintenance.service';

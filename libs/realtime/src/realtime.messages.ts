@@ -88,3 +88,21 @@ export const reminderDueAtNotFinite = (dueAt: unknown): string =>
   `A reminder's dueAt must be a finite number of ms since the epoch (got ${String(dueAt)}); nothing was stored.`;
 
 export const maintenanceFailed = (): string => 'Delivery log maintenance failed; retrying.';
+
+export const catchUpFailed = (userId: string): string =>
+  `Catching up on the durable log of user ${userId} failed; closing the connection (1011) so that it resumes from its cursor`;
+
+export const entryFieldInvalid = (field: string): string =>
+  `A durable entry needs a non-empty string ${field}.`;
+
+export const entryIdInvalid = (maxLength: number): string =>
+  `A durable entry's id, when given, must be a non-empty string of at most ${maxLength} characters.`;
+
+export const entryDataNotSerializable = (reason: string): string =>
+  `A durable entry's data must serialize to JSON: ${reason}.`;
+
+export const entryDataTooLarge = (bytes: number, maxBytes: number): string =>
+  `A durable entry's data is ${bytes} bytes as JSON; at most ${maxBytes} are accepted (maxEntryDataBytes).`;
+
+export const isolatingFailedGroup = (callers: number): string =>
+  `A group commit of ${callers} deliveries failed; retrying them in smaller groups to isolate the failing one`;

@@ -12,7 +12,11 @@ import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { RealtimeLifecycle } from './lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from './messaging/message.dispatcher';
 import { RoomRequestHandler } from './messaging/room-request.handler';
+import { DeliveryAckBatcher } from './durable/delivery-ack.batcher';
+import { DeliveryLogWriter } from './durable/delivery-log.writer';
+import { DurableCatchUp } from './durable/durable-catch-up.service';
 import { DurableDelivery } from './durable/durable-delivery.service';
+import { DurablePositionTracker } from './durable/durable-position.tracker';
 import { DeliveryRequestHandler } from './durable/delivery-request.handler';
 import { ReminderScheduler } from './reminders/reminder.scheduler';
 import { DeliveryMaintenance } from './durable/delivery-maintenance.service';
@@ -55,6 +59,10 @@ import { ConnectionRegistry } from './registry/connection-registry';
     HeartbeatService,
     RealtimeLifecycle,
     RoomRequestHandler,
+    DurablePositionTracker,
+    DeliveryLogWriter,
+    DurableCatchUp,
+    DeliveryAckBatcher,
     DurableDelivery,
     DeliveryRequestHandler,
     ReminderScheduler,

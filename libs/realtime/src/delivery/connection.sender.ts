@@ -6,7 +6,7 @@ import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-cod
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import type { PreparedFrame } from './prepared-frame';
-import { idleTcpSocket } from './ws-internals';
+import { idleTcpSocket, tcpSocketOf } from './ws-internals';
 
 /** Send options, hoisted so a send allocates no options object of ours. */
 const PLAIN = { binary: false, compress: false } as const;
@@ -83,6 +83,38 @@ export class ConnectionSender {
     if (!this.admits(connection)) return false;
     socket.send(frame.payload, this.optionsFor(connection, length));
     return true;
+  }
+
+  /**
+   * Bytes waiting to leave for this connection (ws's queue and the TCP socket's buffer); what a
+   * sender that paces itself, like a replay, compares against its high-water mark.
+   */
+  bufferedBytes(connection: RealtimeConnection): number {
+    return connection.socket.bufferedAmount;
+  }
+
+  /**
+   * Resolves once what waits for this connection has been written to the network, or the socket
+   * has closed, whichever comes first: a replay awaits it instead of filling the send buffer
+   * past `maxBufferedBytes` (which would cut a healthy client as a slow consumer).
+   */
+  whenDrained(connection: RealtimeConnection): Promise<void> {
+    const socket = connection.socket;
+    if (socket.readyState !== WebSocket.OPEN) return Promise.resolve();
+    const tcp = tcpSocketOf(socket);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        tcp?.removeListener('drain', done);
+        socket.removeListener('close', done);
+        resolve();
+      };
+      // ws may still hold frames of its own (compressing) after the TCP buffer drained, and
+      // without ws's internals there is no drain event to wait for: look again shortly.
+      const timer = setTimeout(done, tcp === undefined || tcp.writableLength === 0 ? 5 : 1_000);
+      tcp?.once('drain', done);
+      socket.once('close', done);
+    });
   }
 
   /** Open and keeping up; a slow consumer is dropped and closed here. */

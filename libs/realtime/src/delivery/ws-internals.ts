@@ -37,3 +37,11 @@ export function idleTcpSocket(socket: WebSocket): Socket | undefined {
   const internals = socket as unknown as WsInternals;
   return internals._sender._state === SENDER_IDLE ? internals._socket : undefined;
 }
+
+/** The TCP socket under `socket`, when ws's internals have the expected shape. */
+export function tcpSocketOf(socket: WebSocket): Socket | undefined {
+  const tcp = (socket as unknown as Partial<WsInternals>)._socket as Partial<Socket> | undefined;
+  return typeof tcp?.once === 'function' && typeof tcp.writableLength === 'number'
+    ? (tcp as Socket)
+    : undefined;
+}

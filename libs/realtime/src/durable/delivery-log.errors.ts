@@ -19,3 +19,19 @@ export class CursorAheadError extends Error {
     this.name = 'CursorAheadError';
   }
 }
+
+/**
+ * A durable entry that cannot be written: a missing recipient or type, an id that is not a
+ * string, data that does not serialize to JSON or is larger than `maxEntryDataBytes`. Thrown
+ * before anything is written, and only to the caller that asked for it.
+ */
+export class DeliveryEntryRejectedError extends Error {
+  constructor(
+    message: string,
+    /** What is wrong: `userId`, `type`, `id`, `data` (not JSON) or `dataSize`. */
+    readonly reason: 'userId' | 'type' | 'id' | 'data' | 'dataSize',
+  ) {
+    super(message);
+    this.name = 'DeliveryEntryRejectedError';
+  }
+}

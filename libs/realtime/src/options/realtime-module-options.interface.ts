@@ -92,6 +92,12 @@ export interface RealtimeModuleOptions {
   deliveryLog?: DeliveryLogStore;
   /** Entries read from the log per round trip while a client catches up. Default `500`. */
   replayBatchSize?: number;
+  /**
+   * Largest durable entry `data`, in bytes of its JSON: a bigger one is refused with
+   * `DeliveryEntryRejectedError` before anything is written. Keep it well under half of
+   * `maxBufferedBytes`, which paces replays. Default `65536` (64 KiB).
+   */
+  maxEntryDataBytes?: number;
   /** How long delivery log entries are kept; pruned every `maintenanceIntervalMs`. Default: forever. */
   retention?: DeliveryLogRetention;
   /**

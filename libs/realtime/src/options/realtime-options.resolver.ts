@@ -26,6 +26,7 @@ const DEFAULTS = {
   ticketTtlMs: 30_000,
   shutdownTimeoutMs: 5_000,
   replayBatchSize: 500,
+  maxEntryDataBytes: 64 * 1024,
   reminderSweepIntervalMs: 5_000,
   maintenanceIntervalMs: 60_000,
 } as const;
@@ -133,6 +134,11 @@ export function resolveRealtimeOptions(
     ticketStore: options.ticketStore,
     deliveryLog: options.deliveryLog,
     replayBatchSize: positive('replayBatchSize', options.replayBatchSize, DEFAULTS.replayBatchSize),
+    maxEntryDataBytes: positive(
+      'maxEntryDataBytes',
+      options.maxEntryDataBytes,
+      DEFAULTS.maxEntryDataBytes,
+    ),
     reminderStore: options.reminderStore,
     retention:
       options.retention === undefined

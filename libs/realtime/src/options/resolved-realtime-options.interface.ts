@@ -30,6 +30,7 @@ export interface ResolvedRealtimeOptions {
   readonly ticketStore: WsTicketStore | undefined;
   readonly deliveryLog: DeliveryLogStore | undefined;
   readonly replayBatchSize: number;
+  readonly maxEntryDataBytes: number;
   readonly retention: DeliveryLogRetention | undefined;
   readonly undeliveredAfterMs: number | undefined;
   readonly onUndelivered: ((entries: DeliveryLogEntry[]) => void | Promise<void>) | undefined;

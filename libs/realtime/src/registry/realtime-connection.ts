@@ -36,6 +36,12 @@ export class RealtimeConnection {
   replayPending: DeliveryLogEntry[] | undefined = undefined;
   /** Highest durable `seq` sent on this connection; a live entry at or below it is a repeat. */
   lastDurableSeq = 0;
+  /**
+   * Whether the connection has a position on its durable stream: set by the first catch-up
+   * that succeeds (`resume`, `?lastSeq=` or the start at the head). Until then live durable
+   * entries skip it — they are in the log, and the catch-up that positions it sends them.
+   */
+  onDurableStream = false;
   /** When the connection opened (ms since the epoch). */
   readonly connectedAt = Date.now();
   /** Pushed frames may be written straight to the TCP socket (see `ws-internals.ts`). */

@@ -1,0 +1,264 @@
+import {
+  ConnectionRegistry,
+  createDeliveryLogTables,
+  DurableDelivery,
+  KyselyDeliveryLogStore,
+  RealtimeCloseCode,
+  RealtimeErrorCode,
+  type DeliveryLogTables,
+} from '@app/realtime';
+import { RealtimeClient } from '@app/realtime-client';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { FaultyDeliveryLogStore } from '../support/faulty-delivery-log.store';
+import { bearer, startLibraryTestApp, type LibraryTestApp } from '../support/library-test-app';
+import { describeWithPostgres, ScopedPostgres } from '../support/postgres';
+import { ScopedEnvironment } from '../support/scoped-environment';
+import { closeAll, WsTestClient, type Frame } from '../support/ws-test-client';
+import { WebSocket } from 'ws';
+
+/** A delivery log database for one test, and how to dispose of it. */
+interface LogDatabase {
+  db: Kysely<DeliveryLogTables>;
+  dispose(): Promise<void>;
+}
+
+async function sqliteLog(): Promise<LogDatabase> {
+  const environment = new ScopedEnvironment('faults-catch-up');
+  const db = new Kysely<DeliveryLogTables>({
+    dialect: new SqliteDialect({ database: new BetterSqlite3(`${environment.dir}/log.sqlite`) }),
+  });
+  await createDeliveryLogTables(db as Kysely<unknown>);
+  return {
+    db,
+    dispose: async () => {
+      await db.destroy();
+      environment.restore();
+    },
+  };
+}
+
+async function postgresLog(): Promise<LogDatabase> {
+  const scoped = await ScopedPostgres.create<DeliveryLogTables>();
+  await createDeliveryLogTables(scoped.db as Kysely<unknown>);
+  return { db: scoped.db, dispose: () => scoped.drop() };
+}
+
+/**
+ * Faults while a connection catches up on its durable log, injected with a store that throws on
+ * chosen calls (a database error during `?lastSeq=` or `resume`), a refused resume, an unwritable
+ * entry in a group commit, and a backlog far larger than a socket's send buffer. Each test ends
+ * with an audit of what the client saw against what the log holds.
+ */
+function catchUpFaults(open: () => Promise<LogDatabase>): void {
+  let log: LogDatabase;
+  let store: KyselyDeliveryLogStore;
+  let faulty: FaultyDeliveryLogStore;
+  let server: LibraryTestApp;
+  let delivery: DurableDelivery;
+  const clients: WsTestClient[] = [];
+
+  beforeEach(async () => {
+    log = await open();
+    store = new KyselyDeliveryLogStore(log.db);
+    faulty = new FaultyDeliveryLogStore(store);
+    server = await startLibraryTestApp({ deliveryLog: faulty });
+    delivery = server.app.get(DurableDelivery);
+  });
+
+  afterEach(async () => {
+    await closeAll(clients.splice(0));
+    await server.close();
+    await log.dispose();
+  });
+
+  async function connect(userId: string, query = ''): Promise<WsTestClient> {
+    const { client } = await WsTestClient.connect(
+      `${server.url}${query}`,
+      bearer(server.token(userId)),
+    );
+    clients.push(client);
+    return client;
+  }
+
+  const notes = (userId: string, count: number, from = 1) =>
+    Array.from({ length: count }, (_, i) => ({ userId, type: 'note', data: { n: from + i } }));
+
+  /** Durable frames of `type` until `lastSeq` has arrived. */
+  async function durableUntil(client: WsTestClient, lastSeq: number, type = 'note') {
+    const frames: Frame[] = [];
+    while (frames.at(-1)?.seq !== lastSeq) frames.push(await client.next(type));
+    return frames;
+  }
+
+  /** How the socket ended, or the first durable frame it got instead (the gap this must not be). */
+  function closedOrNote(client: WsTestClient): Promise<unknown> {
+    return Promise.race([client.closed, client.next('note', 10_000)]);
+  }
+
+  /** Every seq of the user's log, read from the database. */
+  async function loggedSeqs(userId: string): Promise<number[]> {
+    const read = await store.readAfter(userId, 0, 100_000);
+    return read.kind === 'entries' ? read.entries.map((entry) => entry.seq) : [];
+  }
+
+  it('a database error during ?lastSeq= closes with 1011 and moves nothing; the reconnect replays all', async () => {
+    await delivery.deliver(notes('alice', 5));
+    faulty.failNext('readAfter');
+    const failed = await connect('alice', '?lastSeq=2');
+    const error = await failed.next('error');
+    expect(error.data.code).toBe(RealtimeErrorCode.INTERNAL);
+    // Live entries written now must not reach the socket past the gap 3..5.
+    await delivery.deliver(notes('alice', 1, 6));
+    expect(await closedOrNote(failed)).toMatchObject({ code: RealtimeCloseCode.INTERNAL_ERROR });
+    expect(failed.pending.filter((frame) => frame.seq !== undefined)).toEqual([]);
+
+    const again = await connect('alice', '?lastSeq=2');
+    const seen = await durableUntil(again, 6);
+    expect(seen.map((frame) => frame.seq)).toEqual([3, 4, 5, 6]);
+    expect((await again.next('resume')).data).toEqual({ replayed: 4, lastSeq: 6 });
+    expect(await loggedSeqs('alice')).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a database error while starting at the head closes with 1011; nothing reaches the socket', async () => {
+    faulty.failNext('head');
+    const failed = await connect('alice');
+    expect((await failed.next('error')).data.code).toBe(RealtimeErrorCode.INTERNAL);
+    await delivery.deliver(notes('alice', 2));
+    expect(await closedOrNote(failed)).toMatchObject({ code: RealtimeCloseCode.INTERNAL_ERROR });
+    expect(failed.pending.filter((frame) => frame.seq !== undefined)).toEqual([]);
+  });
+
+  it('a database error during a resume request answers INTERNAL, closes with 1011, no entry past the gap', async () => {
+    await delivery.deliver(notes('alice', 3));
+    const client = await connect('alice', '?lastSeq=3');
+    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3 });
+    faulty.failNext('readAfter');
+    const reply = await client.request('resume', { lastSeq: 1 }, 'r1');
+    expect(reply.data.code).toBe(RealtimeErrorCode.INTERNAL);
+    await delivery.deliver(notes('alice', 1, 4));
+    expect(await closedOrNote(client)).toMatchObject({ code: RealtimeCloseCode.INTERNAL_ERROR });
+    expect(client.pending.filter((frame) => frame.seq !== undefined)).toEqual([]);
+  });
+
+  it('a refused resume (cursor ahead of the log) changes nothing: live entries keep coming', async () => {
+    await delivery.deliver(notes('alice', 3));
+    const client = await connect('alice', '?lastSeq=3');
+    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3 });
+    const refused = await client.request('resume', { lastSeq: 99 }, 'r1');
+    expect(refused.data.code).toBe(RealtimeErrorCode.VALIDATION_FAILED);
+    await delivery.deliver(notes('alice', 3, 4));
+    const seen = await durableUntil(client, 6);
+    expect(seen.map((frame) => frame.seq)).toEqual([4, 5, 6]);
+    expect(await loggedSeqs('alice')).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a refused ?lastSeq= leaves the connection off the stream until a resume succeeds', async () => {
+    await delivery.deliver(notes('alice', 2));
+    const client = await connect('alice', '?lastSeq=50');
+    expect((await client.next('error')).data.code).toBe(RealtimeErrorCode.VALIDATION_FAILED);
+    await delivery.deliver(notes('alice', 2, 3));
+    const resumed = await client.request('resume', { lastSeq: 1 }, 'r1');
+    expect(resumed.data).toEqual({ replayed: 3, lastSeq: 4 });
+    expect(client.pending.filter((f) => f.seq !== undefined).map((f) => f.seq)).toEqual([2, 3, 4]);
+  });
+
+  it('one unwritable entry fails its own caller only; the others of the group commit are written', async () => {
+    await delivery.deliver([{ userId: 'alice', type: 'note', data: { n: 0 }, id: 'taken' }]);
+    const client = await connect('alice', '?lastSeq=1');
+    await client.next('resume');
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const outcomes = await Promise.allSettled([
+      delivery.deliver(notes('alice', 2, 1)),
+      delivery.deliver([{ userId: 'alice', type: 'note', data: { n: 10n } }]),
+      delivery.deliver([{ userId: 'alice', type: 'note', data: circular }]),
+      delivery.deliver([{ userId: 'alice', type: 'note', data: { n: 3 }, id: 'taken' }]),
+      delivery.deliver(notes('alice', 2, 4)),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    const seen = await durableUntil(client, 5);
+    expect(seen.map((frame): unknown => [frame.seq, frame.data.n])).toEqual([
+      [2, 1],
+      [3, 2],
+      [4, 4],
+      [5, 5],
+    ]);
+    expect(await loggedSeqs('alice')).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('the client SDK comes through a failed catch-up with every entry once, in order, all acked', async () => {
+    const sdk = new RealtimeClient<{ note: { n: number } }>({
+      url: server.url,
+      WebSocket,
+      auth: () => ({ headers: { authorization: `Bearer ${server.token('alice')}` } }),
+      reconnect: { baseMs: 20, capMs: 100 },
+      ackDelayMs: 5,
+    });
+    const seen: number[] = [];
+    const waiters: { seq: number; resolve: () => void }[] = [];
+    sdk.on('note', (_note, { seq }) => {
+      seen.push(seq!);
+      for (const waiter of waiters.filter((w) => w.seq === seq)) waiter.resolve();
+    });
+    const until = (seq: number) =>
+      new Promise<void>((resolve) =>
+        seen.includes(seq) ? resolve() : waiters.push({ seq, resolve }),
+      );
+    const closes: number[] = [];
+    sdk.on('reconnecting', ({ code }) => void closes.push(code));
+    try {
+      await new Promise<void>((resolve) => sdk.once('open', () => resolve()));
+      await delivery.deliver(notes('alice', 3));
+      await until(3);
+      // The next catch-up fails; the socket is cut and entries are written while it is away.
+      faulty.failNext('readAfter');
+      for (const connection of server.app.get(ConnectionRegistry).connectionsOf('alice')) {
+        connection.socket.terminate();
+      }
+      await delivery.deliver(notes('alice', 3, 4));
+      await until(6);
+      await delivery.deliver(notes('alice', 4, 7));
+      await until(10);
+      expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(closes).toContain(RealtimeCloseCode.INTERNAL_ERROR);
+      expect(await loggedSeqs('alice')).toEqual(seen);
+      // Acks are written by the server on its own time; no event tells the test, so it polls.
+      while ((await store.head('alice')).ackedSeq !== 10) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      sdk.dispose();
+    }
+  });
+
+  it('replays a 20 MB backlog to a healthy client without cutting it as a slow consumer', async () => {
+    const filler = 'x'.repeat(40_000);
+    for (let batch = 0; batch < 5; batch++) {
+      await delivery.deliver(
+        Array.from({ length: 100 }, (_, i) => ({
+          userId: 'alice',
+          type: 'note',
+          data: { n: batch * 100 + i + 1, filler },
+        })),
+      );
+    }
+    const client = await connect('alice', '?lastSeq=0');
+    const seen = await durableUntil(client, 500);
+    expect(seen.map((frame) => frame.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect((await client.next('resume')).data).toEqual({ replayed: 500, lastSeq: 500 });
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+  }, 60_000);
+}
+
+describe('Faults while catching up on the durable log (SQLite)', () => catchUpFaults(sqliteLog));
+
+describeWithPostgres('Faults while catching up on the durable log (PostgreSQL)', () =>
+  catchUpFaults(postgresLog),
+);
