@@ -57,8 +57,10 @@ export class FaultyDeliveryLogStore implements DeliveryLogStore {
     return this.call('prune', () => this.inner.prune(retention, now));
   }
 
-  takeUndelivered(cutoff: number, limit: number): Promise<DeliveryLogEntry[]> {
-    return this.call('takeUndelivered', () => this.inner.takeUndelivered(cutoff, limit));
+  takeUndelivered(
+    ...args: Parameters<DeliveryLogStore['takeUndelivered']>
+  ): ReturnType<DeliveryLogStore['takeUndelivered']> {
+    return this.call('takeUndelivered', () => this.inner.takeUndelivered(...args));
   }
 
   private async call<T>(method: Method, real: () => Promise<T>): Promise<T> {
