@@ -49,8 +49,16 @@ export interface DeliveryLogStore {
   prune(retention: DeliveryLogRetention, now: number): Promise<number>;
 
   /**
-   * Entries still unacknowledged that were written at or before `cutoff` and not reported yet,
-   * oldest first, at most `limit`; they are marked reported, so each is returned once.
+   * Hands entries still unacknowledged that were written at or before `cutoff` and not
+   * reported yet, oldest first, at most `limit`, to `report`, and marks them reported only
+   * once `report` has returned: at least once, so a `report` that throws (or a crash) leaves
+   * them to the next call; the error propagates.
+   *
+   * @returns how many entries were reported.
    */
-  takeUndelivered(cutoff: number, limit: number): Promise<DeliveryLogEntry[]>;
+  takeUndelivered(
+    cutoff: number,
+    limit: number,
+    report: (entries: DeliveryLogEntry[]) => void | Promise<void>,
+  ): Promise<number>;
 }

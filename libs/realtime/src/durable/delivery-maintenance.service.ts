@@ -16,7 +16,8 @@ const UNDELIVERED_BATCH = 500;
 /**
  * Keeps the delivery log in shape on an interval (`realtime:delivery-maintenance`): prunes what
  * `retention` no longer keeps, and hands entries nobody acknowledged within
- * `undeliveredAfterMs` to `onUndelivered`, once each.
+ * `undeliveredAfterMs` to `onUndelivered`: at least once each, as an entry is marked reported
+ * only after the hook returned (one that throws gets the same entries on the next run).
  */
 @Injectable()
 export class DeliveryMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -58,12 +59,12 @@ export class DeliveryMaintenance implements OnApplicationBootstrap, BeforeApplic
       if (retention !== undefined) await deliveryLog.prune(retention, now);
       if (undeliveredAfterMs !== undefined && onUndelivered !== undefined) {
         for (;;) {
-          const entries = await deliveryLog.takeUndelivered(
+          const reported = await deliveryLog.takeUndelivered(
             now - undeliveredAfterMs,
             UNDELIVERED_BATCH,
+            onUndelivered,
           );
-          if (entries.length > 0) await onUndelivered(entries);
-          if (entries.length < UNDELIVERED_BATCH) break;
+          if (reported < UNDELIVERED_BATCH) break;
         }
       }
     } catch (error) {

@@ -220,31 +220,37 @@ export class KyselyDeliveryLogStore<
     });
   }
 
-  async takeUndelivered(cutoff: number, limit: number): Promise<DeliveryLogEntry[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('realtime_delivery_log as l')
-        .innerJoin('realtime_delivery_cursors as c', 'c.user_id', 'l.user_id')
-        .selectAll('l')
-        .where('l.escalated_at', 'is', null)
-        .where('l.created_at', '<=', cutoff)
-        .whereRef('l.seq', '>', 'c.acked_seq')
-        .orderBy('l.created_at')
-        .orderBy('l.seq')
-        .limit(limit)
-        .execute();
-      if (rows.length === 0) return [];
-      await trx
-        .updateTable('realtime_delivery_log')
-        .set({ escalated_at: this.now() })
-        .where(
-          'id',
-          'in',
-          rows.map((row) => row.id),
-        )
-        .execute();
-      return rows.map(toEntry);
-    });
+  async takeUndelivered(
+    cutoff: number,
+    limit: number,
+    report: (entries: DeliveryLogEntry[]) => void | Promise<void>,
+  ): Promise<number> {
+    const rows = await this.db
+      .selectFrom('realtime_delivery_log as l')
+      .innerJoin('realtime_delivery_cursors as c', 'c.user_id', 'l.user_id')
+      .selectAll('l')
+      .where('l.escalated_at', 'is', null)
+      .where('l.created_at', '<=', cutoff)
+      .whereRef('l.seq', '>', 'c.acked_seq')
+      .orderBy('l.created_at')
+      .orderBy('l.seq')
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return 0;
+    // Reported first, marked after: a hook that throws leaves them for the next call. No
+    // transaction is held while the hook runs (on SQLite it would stop every writer).
+    await report(rows.map(toEntry));
+    await this.db
+      .updateTable('realtime_delivery_log')
+      .set({ escalated_at: this.now() })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .where('escalated_at', 'is', null)
+      .execute();
+    return rows.length;
   }
 
   head(userId: string): Promise<DeliveryLogHead> {
