@@ -10,6 +10,7 @@ import type {
 import { AckBeyondLogError, CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogTables } from './delivery-log.schema';
 import type { DeliveryLogStore } from './delivery-log.store';
+import { inTransaction } from './in-transaction';
 import { isPostgres } from './is-postgres';
 import { timeOrderedId } from './time-ordered-id';
 
@@ -48,9 +49,9 @@ export class KyselyDeliveryLogStore<
 
   async append(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
     if (entries.length === 0) return [];
-    return this.db
-      .transaction()
-      .execute((trx) => this.appendIn(trx as unknown as Transaction<DB>, entries));
+    return inTransaction(this.db, (trx) =>
+      this.appendIn(trx as unknown as Transaction<DB>, entries),
+    );
   }
 
   /**
@@ -178,7 +179,7 @@ export class KyselyDeliveryLogStore<
 
   async ackMany(acks: readonly DeliveryLogAck[]): Promise<(DeliveryLogHead | AckBeyondLogError)[]> {
     if (acks.length === 0) return [];
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const heads = await this.lockHeads(trx, [...new Set(acks.map((ack) => ack.userId))]);
       const raised = new Map<string, number>();
       const results = acks.map((ack) => {
@@ -204,7 +205,7 @@ export class KyselyDeliveryLogStore<
   }
 
   async readAfter(userId: string, afterSeq: number, limit: number): Promise<DeliveryLogRead> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const head = await this.readHead(trx, userId);
       if (afterSeq > head.lastSeq) throw new CursorAheadError(afterSeq, head.lastSeq);
       if (afterSeq < head.prunedSeq) return { kind: 'resync', head };
@@ -258,7 +259,7 @@ export class KyselyDeliveryLogStore<
   }
 
   async prune(retention: DeliveryLogRetention, now: number): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const { maxAgeMs, maxEntriesPerUser } = retention;
       if (maxEntriesPerUser !== undefined) {
         await trx

@@ -11,6 +11,7 @@ import {
   type ReminderFiring,
 } from './reminder.interface';
 import type { ReminderTables } from './reminder.schema';
+import { inTransaction } from '../durable/in-transaction';
 import { isPostgres } from '../durable/is-postgres';
 import { olderThanCursor } from '../durable/newest-first-cursor';
 import { nextOccurrence, scheduleProblem } from './next-occurrence';
@@ -126,7 +127,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
    * @throws RangeError when `dueAt` is not a finite number (nothing changed).
    */
   update(userId: string, id: string, changes: ReminderChanges): Promise<Reminder | undefined> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       let query = trx
         .selectFrom('realtime_reminders')
         .selectAll()
@@ -193,7 +194,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
    * is logged once by construction: one found logged already only advances its reminder.
    */
   fireDue(limit: number): Promise<FiringRound> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const now = await this.now(trx);
       let query = trx
         .selectFrom('realtime_reminders')
