@@ -101,11 +101,16 @@ export interface RealtimeModuleOptions {
   /** How long delivery log entries are kept; pruned every `maintenanceIntervalMs`. Default: forever. */
   retention?: DeliveryLogRetention;
   /**
-   * Raise `onUndelivered` for an entry still unacknowledged this many ms after it was written
-   * (once per entry). Default: never.
+   * Raise `onUndelivered` for an entry still unacknowledged this many ms after it was written.
+   * Default: never.
    */
   undeliveredAfterMs?: number;
-  /** The app's fallback for entries nobody acknowledged (e-mail, mobile push, a log line). */
+  /**
+   * The app's fallback for entries nobody acknowledged (e-mail, mobile push, a log line). At
+   * least once per entry: entries are marked reported only after it returns, so a hook that
+   * throws (or a crash) gets them again on the next run, and several instances may each report
+   * one. Make it idempotent, keyed on the entry's `id`.
+   */
   onUndelivered?: (entries: DeliveryLogEntry[]) => void | Promise<void>;
   /** Milliseconds between retention and undelivered sweeps. Default `60000`. */
   maintenanceIntervalMs?: number;
