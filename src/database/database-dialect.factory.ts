@@ -3,6 +3,7 @@ import { PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createPostgresPool, type PostgresTimeouts } from './postgres-pool.factory';
+import { lockSqliteFile } from './sqlite-file.lock';
 
 /** What the dialect factory needs to know. */
 export interface DatabaseConnectionSettings {
@@ -15,8 +16,9 @@ export interface DatabaseConnectionSettings {
 }
 
 /**
- * Milliseconds a write waits for another connection's lock (a second instance on the same file)
- * before failing with SQLITE_BUSY.
+ * Milliseconds a write waits for another connection's lock before failing with SQLITE_BUSY. A
+ * safety net only: the backend holds its file exclusively ({@link lockSqliteFile}), so no other
+ * connection can hold a lock it waits for.
  */
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -31,11 +33,12 @@ export function createDatabaseDialect(settings: DatabaseConnectionSettings): Dia
       pool: createPostgresPool(databaseUrl, settings.postgresTimeouts),
     });
   }
-  if (databaseFile !== ':memory:') mkdirSync(dirname(databaseFile), { recursive: true });
+  const inMemory = databaseFile === ':memory:';
+  if (!inMemory) mkdirSync(dirname(databaseFile), { recursive: true });
   const database = new BetterSqlite3(databaseFile);
-  // WAL lets readers proceed while a write is in progress; foreign keys are off by default in
+  // One process per file, in WAL (see lockSqliteFile); foreign keys are off by default in
   // SQLite and must be enabled on every connection.
-  database.pragma('journal_mode = WAL');
+  if (!inMemory) lockSqliteFile(database, databaseFile);
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return new SqliteDialect({ database });

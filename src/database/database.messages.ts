@@ -43,3 +43,15 @@ export function requestFailedDatabaseUnavailable(
 export function healthCheckTimedOut(timeoutMs: number): string {
   return `Database health check did not answer within ${timeoutMs} ms`;
 }
+
+/**
+ * Another process holds the SQLite file the backend was configured with; the boot stops.
+ * `file` is a path, never a URL, so it holds no secret.
+ */
+export function sqliteFileInUse(file: string): string {
+  return (
+    `The SQLite file ${file} is in use by another process. One process per SQLite file: stop ` +
+    'the other process (or give this one its own DATABASE_FILE), or set DATABASE_URL to a ' +
+    'PostgreSQL database to run several instances.'
+  );
+}
