@@ -1,11 +1,17 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
 import request from 'supertest';
+import {
+  IDEMPOTENCY_PURGE_INTERVAL_NAME,
+  IdempotencyPurger,
+} from '../src/idempotency/idempotency.purger';
+import { IdempotencyRepository } from '../src/idempotency/idempotency.repository';
 import { startBackend, type BackendTestApp } from './support/backend-test-app';
 
 describe('Reference backend: Idempotency-Key on POST /reminders and POST /notifications', () => {
   let backend: BackendTestApp;
 
   beforeEach(async () => {
-    backend = await startBackend();
+    backend = await startBackend({ IDEMPOTENCY_RETENTION_HOURS: '1' });
   });
 
   afterEach(async () => {
@@ -89,5 +95,52 @@ describe('Reference backend: Idempotency-Key on POST /reminders and POST /notifi
       .set(as(ada.token, 'k'.repeat(201)))
       .send({ title: 'x', cron: '0 9 * * *', timezone: 'UTC' })
       .expect(400);
+  });
+
+  it('purges keys past retention on its interval: the same key is then handled afresh', async () => {
+    const ada = await backend.signUp('ada');
+    const send = () =>
+      request(backend.http)
+        .post('/notifications')
+        .set(as(ada.token, 'daily'))
+        .send({ to: { userId: ada.id }, title: 'hi' })
+        .expect(201);
+    const first = await send();
+    expect(
+      backend.app.get(SchedulerRegistry).getInterval(IDEMPOTENCY_PURGE_INTERVAL_NAME),
+    ).toBeDefined();
+    const purger = backend.app.get(IdempotencyPurger);
+    // Within retention (one hour) nothing goes, and the key still replays.
+    expect(await purger.run(Date.now() + 3_599_000)).toBe(0);
+    expect((await send()).body).toEqual(first.body);
+    expect(await purger.run(Date.now() + 3_600_001)).toBe(1);
+    const again = await send();
+    expect(again.body.id).not.toBe(first.body.id);
+  });
+
+  it('fences a claim: a takeover after the lease wins, the late first request can neither answer nor free the key', async () => {
+    const keys = backend.app.get(IdempotencyRepository);
+    const lease = 1_000;
+    const t0 = 1_000_000;
+    const first = await keys.claim('u1', 'k', 'hash-a', t0, lease);
+    expect(await keys.claim('u1', 'k', 'hash-a', t0 + lease - 1, lease)).toEqual({
+      kind: 'pending',
+      leaseEndsAt: t0 + lease,
+    });
+    // Past the lease, even another request may take the key: the first one never took effect.
+    const second = await keys.claim('u1', 'k', 'hash-b', t0 + lease, lease);
+    expect(first.kind === 'new' && second.kind === 'new').toBe(true);
+    if (first.kind !== 'new' || second.kind !== 'new') return;
+    expect(await keys.complete(first.token, 201, { late: true })).toBe(false);
+    await keys.release(first.token);
+    expect(await keys.claim('u1', 'k', 'hash-b', t0 + lease + 1, lease)).toMatchObject({
+      kind: 'pending',
+    });
+    expect(await keys.complete(second.token, 201, { id: 'x' })).toBe(true);
+    expect(await keys.claim('u1', 'k', 'hash-b', t0 + 10 * lease, lease)).toEqual({
+      kind: 'replay',
+      status: 201,
+      body: { id: 'x' },
+    });
   });
 });

@@ -25,6 +25,14 @@ export interface RealtimeSettings {
   undeliveredAfterMs: number;
 }
 
+/** How long `Idempotency-Key`s are held and kept. */
+export interface IdempotencySettings {
+  /** A pending key is taken over by a retry this many ms after its claim. */
+  pendingLeaseMs: number;
+  /** Keys are purged this many ms after their claim. */
+  retentionMs: number;
+}
+
 /** The backend's resolved configuration: validated, defaulted, paths absolute. */
 export interface AppConfig {
   nodeEnv: NodeEnvironment;
@@ -41,6 +49,7 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
   postgresTimeouts: PostgresTimeouts;
+  idempotency: IdempotencySettings;
   allowedOrigins: string[];
   adminUsernames: string[];
   realtime: RealtimeSettings;

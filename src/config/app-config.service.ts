@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { PostgresTimeouts } from '../database/postgres-pool.factory';
 import { appConfig } from './app.config';
-import type { RealtimeSettings } from './app-config.interface';
+import type { IdempotencySettings, RealtimeSettings } from './app-config.interface';
 import type { NodeEnvironment } from './environment.variables';
 
 /**
@@ -61,6 +61,11 @@ export class AppConfigService {
   /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
   get postgresTimeouts(): PostgresTimeouts {
     return { ...this.config.postgresTimeouts };
+  }
+
+  /** IDEMPOTENCY_PENDING_LEASE_MS and IDEMPOTENCY_RETENTION_HOURS, in ms. */
+  get idempotency(): IdempotencySettings {
+    return { ...this.config.idempotency };
   }
 
   /** ALLOWED_ORIGINS: origins allowed to open a WebSocket; empty means no check. */

@@ -44,6 +44,10 @@ export function createAppConfig(
       idleInTransactionTimeoutMs: env.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
     },
+    idempotency: {
+      pendingLeaseMs: env.IDEMPOTENCY_PENDING_LEASE_MS,
+      retentionMs: env.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
+    },
     allowedOrigins: env.ALLOWED_ORIGINS,
     adminUsernames: env.ADMIN_USERNAMES,
     realtime: {

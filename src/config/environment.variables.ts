@@ -138,6 +138,25 @@ export class EnvironmentVariables {
   @IsInt()
   DATABASE_CONNECT_TIMEOUT_MS = 5_000;
 
+  /**
+   * Ms an `Idempotency-Key` stays claimed by a request that has not answered; after it, a retry
+   * takes the key over (the first request's process died). At most one hour, so that no
+   * pending key outlives retention. Default `60000`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @Max(3_600_000)
+  @IsInt()
+  IDEMPOTENCY_PENDING_LEASE_MS = 60_000;
+
+  /** Hours an `Idempotency-Key` and its stored answer are kept, from its first use. Default `24`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  IDEMPOTENCY_RETENTION_HOURS = 24;
+
   /** Origins allowed to open a WebSocket, comma-separated. Default empty: no check. */
   @Expose()
   @Transform(toList)

@@ -37,7 +37,8 @@ export interface IdempotencyKeysTable {
   status: number | null;
   /** JSON text of the response body. */
   response: string | null;
-  created_at: ColumnType<number | string, number, never>;
+  /** When the key was claimed (ms); a retry taking over an expired claim moves it. */
+  created_at: ColumnType<number | string, number, number>;
 }
 
 /** Every table, as Kysely sees them. A new migration adds its table here. */

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user.interface';
 import { DEFAULT_PAGE_SIZE, pageOf } from '../common/page';
 import { InjectDatabase, type DatabaseSchema } from '../database';
+import { IdempotencyContext } from '../idempotency/idempotency.context';
 import type { CreateNotificationDto } from './dto/create-notification.dto';
 import type { ListNotificationsQuery } from './dto/list-notifications.query';
 import type { InboxPage, Notification, NotificationReceipt } from './notification.interface';
@@ -38,12 +39,14 @@ export class NotificationsService {
     private readonly log: KyselyDeliveryLogStore,
     private readonly delivery: DurableDelivery,
     private readonly registry: ConnectionRegistry,
+    private readonly idempotency: IdempotencyContext,
   ) {}
 
   /**
    * Sends a notification. A user may notify itself; other users, rooms and everyone need the
    * `admin` role. A room means the users with a connection in it now; everyone means every
-   * registered user.
+   * registered user. With an `Idempotency-Key`, its answer is stored in the same transaction
+   * (with `delivered: 0`, which the answer after the commit corrects).
    *
    * @throws ForbiddenException for a non-admin addressing anyone but itself.
    */
@@ -75,6 +78,8 @@ export class NotificationsService {
             id: `${notification.id}:${userId}`,
           })),
         );
+        // The answer commits with the effect: a crash leaves both or neither.
+        await this.idempotency.completeIn(trx, { id: notification.id, delivered: 0 });
         return { written, result: undefined };
       }),
     );

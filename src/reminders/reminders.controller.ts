@@ -17,10 +17,13 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import {
+  KyselyDeliveryLogStore,
   KyselyReminderStore,
   ReminderScheduleError,
   ReminderScheduler,
+  type DeliveryLogTables,
   type Reminder,
+  type ReminderTables,
 } from '@app/realtime';
 import { validationFailed } from '../config/config.messages';
 import type { ValidationFailureBody } from '../config/validation';
@@ -28,6 +31,9 @@ import type { AuthUser } from '../auth/auth-user.interface';
 import { DEFAULT_PAGE_SIZE, PageQuery, pageOf, type Page } from '../common/page';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import type { Kysely, Transaction } from 'kysely';
+import { InjectDatabase, type DatabaseSchema } from '../database';
+import { IdempotencyContext } from '../idempotency/idempotency.context';
 import { IDEMPOTENCY_HEADER, IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 import { CreateReminderDto } from './dto/create-reminder.dto';
 import { SnoozeReminderDto } from './dto/snooze-reminder.dto';
@@ -43,6 +49,9 @@ export class RemindersController {
   constructor(
     private readonly reminders: KyselyReminderStore,
     private readonly scheduler: ReminderScheduler,
+    @InjectDatabase() private readonly db: Kysely<DatabaseSchema>,
+    private readonly log: KyselyDeliveryLogStore,
+    private readonly idempotency: IdempotencyContext,
   ) {}
 
   /**
@@ -57,11 +66,21 @@ export class RemindersController {
     const common = { userId: user.sub, title: body.title, body: body.body };
     let reminder: Reminder;
     try {
-      reminder = await this.reminders.create(
-        body.cron !== undefined
-          ? { ...common, cron: body.cron, timezone: body.timezone! }
-          : { ...common, dueAt: parseRfc3339DateTime(body.dueAt)! },
-      );
+      // With an Idempotency-Key, the answer commits with the reminder: a crash leaves both or
+      // neither. The store is bound to the transaction for this one write.
+      reminder = await this.db.transaction().execute(async (trx) => {
+        const store = new KyselyReminderStore(
+          trx as unknown as Transaction<DeliveryLogTables & ReminderTables>,
+          this.log,
+        );
+        const created = await store.create(
+          body.cron !== undefined
+            ? { ...common, cron: body.cron, timezone: body.timezone! }
+            : { ...common, dueAt: parseRfc3339DateTime(body.dueAt)! },
+        );
+        await this.idempotency.completeIn(trx, created);
+        return created;
+      });
     } catch (error) {
       throw asBadRequest(error);
     }

@@ -5,6 +5,7 @@ import * as notifications from './0003_notifications';
 import * as reminders from './0004_reminders';
 import * as idempotencyKeys from './0005_idempotency_keys';
 import * as deliveryLogDedupeKey from './0006_delivery_log_dedupe_key';
+import * as idempotencyKeysCreatedAt from './0007_idempotency_keys_created_at';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_reminders': reminders,
   '0005_idempotency_keys': idempotencyKeys,
   '0006_delivery_log_dedupe_key': deliveryLogDedupeKey,
+  '0007_idempotency_keys_created_at': idempotencyKeysCreatedAt,
 };
