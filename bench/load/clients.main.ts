@@ -114,8 +114,14 @@ function openOne(userId: string): Promise<void> {
     });
     if (isDurable) {
       cursors.set(ws, { received: 0 });
-      ws.on('message', (data: Buffer) => onDurableFrame(ws, data.toString()));
-      ws.once('open', () => resolve());
+      // A durable connection is on its stream once its `resume` frame arrives: entries written
+      // before that are history to it (the app has them from REST), so a burst must wait for it.
+      ws.on('message', (data: Buffer) => {
+        const text = data.toString();
+        if (text.startsWith('{"type":"resume"')) resolve();
+        onDurableFrame(ws, text);
+      });
+      ws.once('close', (code) => reject(new Error(`closed with ${code} before its resume frame`)));
       ws.once('error', reject);
       open.push(ws);
       return;
