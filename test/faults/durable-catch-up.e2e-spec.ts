@@ -193,6 +193,19 @@ function catchUpFaults(open: () => Promise<LogDatabase>): void {
     expect(await loggedSeqs('alice')).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('a database failure fails the whole group once, without retrying it in parts', async () => {
+    faulty.failNext('append');
+    const appendsBefore = faulty.calls.get('append') ?? 0;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => delivery.deliver(notes('alice', 1, i + 1))),
+    );
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    expect((faulty.calls.get('append') ?? 0) - appendsBefore).toBe(1);
+    // Nothing was written, and the next delivery starts the log at seq 1.
+    expect(await loggedSeqs('alice')).toEqual([]);
+    expect((await delivery.deliver(notes('alice', 1)))[0].seq).toBe(1);
+  });
+
   it('the client SDK comes through a failed catch-up with every entry once, in order, all acked', async () => {
     const sdk = new RealtimeClient<{ note: { n: number } }>({
       url: server.url,

@@ -3,6 +3,7 @@ import * as messages from '../realtime.messages';
 import type { DeliveryLogEntry, NewDeliveryLogEntry } from './delivery-log-entry.interface';
 import type { DeliveryLogStore } from './delivery-log.store';
 import { DurablePositionTracker } from './durable-position.tracker';
+import { mayBeCausedByAnEntry } from './entry-error.classifier';
 
 /** A caller's entries waiting for the next group commit. */
 interface Waiting {
@@ -17,10 +18,12 @@ interface Waiting {
  * running), and every commit of this instance — groups and {@link commit}'s — runs after the one
  * before, so live pushes leave in commit order, which is `seq` order per user.
  *
- * A group that fails is split in halves and each half retried, until the callers whose entries
- * fail are found: one unwritable entry (an id already in the log, say) fails its own caller, not
- * the whole group. The search stops after `2·⌈log2 n⌉ + 2` failed attempts — enough to find one
- * or two bad callers among n — so that an unreachable database fails a big group quickly.
+ * A group that fails for a reason one of its entries can cause (a constraint or a data
+ * exception: an id already in the log, say) is split in halves and each half retried, until the
+ * callers whose entries fail are found: one unwritable entry fails its own caller, not the whole
+ * group. The search stops after `2·⌈log2 n⌉ + 2` failed attempts, enough to find one or two bad
+ * callers among n. A group that fails because the database does (a dropped connection, a
+ * timeout, a lock) fails at once: retrying it in parts would only hold up what waits behind it.
  */
 @Injectable()
 export class DeliveryLogWriter {
@@ -88,7 +91,7 @@ export class DeliveryLogWriter {
       written = await store.append(group.flatMap((waiting) => waiting.entries));
     } catch (error) {
       budget.failures--;
-      if (group.length === 1 || budget.failures <= 0) {
+      if (group.length === 1 || budget.failures <= 0 || !mayBeCausedByAnEntry(error)) {
         for (const waiting of group) waiting.reject(error);
         return;
       }
