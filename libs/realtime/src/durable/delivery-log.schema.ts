@@ -82,7 +82,10 @@ export async function upgradeDeliveryLogTables(db: Kysely<unknown>): Promise<voi
   await createDedupeIndex(db);
 }
 
-/** Unique per user; entries without a key (`null`) never collide, on both databases. */
+/**
+ * Unique per user, over keyed entries only: a partial index, so that ordinary entries (no key)
+ * cost no index write, and never collide.
+ */
 async function createDedupeIndex(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('realtime_delivery_log_dedupe_key')
@@ -90,6 +93,7 @@ async function createDedupeIndex(db: Kysely<unknown>): Promise<void> {
     .unique()
     .on('realtime_delivery_log')
     .columns(['user_id', 'dedupe_key'])
+    .where(sql.ref('dedupe_key'), 'is not', null)
     .execute();
 }
 

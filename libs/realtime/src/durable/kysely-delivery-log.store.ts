@@ -107,7 +107,7 @@ export class KyselyDeliveryLogStore<
     );
     const { rows } = await sql<{ user_id: string; dedupe_key: string }>`
       select user_id, dedupe_key from realtime_delivery_log
-      where (user_id, dedupe_key) in (${wanted})`.execute(trx);
+      where dedupe_key is not null and (user_id, dedupe_key) in (${wanted})`.execute(trx);
     const seen = new Set(rows.map((row) => JSON.stringify([row.user_id, row.dedupe_key])));
     return entries.filter((entry) => {
       if (entry.dedupeKey === undefined) return true;

@@ -16,6 +16,7 @@ describe('resolveRealtimeOptions', () => {
       maxConnectionsPerUser: 10,
       maxRoomsPerConnection: 100,
       maxBufferedBytes: 1048576,
+      maxEntryDataBytes: 65536,
       compression: false,
       ticketTtlMs: 30000,
       shutdownTimeoutMs: 5000,
@@ -63,6 +64,15 @@ describe('resolveRealtimeOptions', () => {
         messages.optionMustBeFunction('authorizeRoom'),
       ]);
     }
+  });
+});
+
+describe('resolveRealtimeOptions: durable entries', () => {
+  it('refuses a maxEntryDataBytes that is not a positive integer', () => {
+    expect(() => resolveRealtimeOptions({ maxEntryDataBytes: 0 })).toThrow(
+      messages.optionMustBePositiveInteger('maxEntryDataBytes', 0),
+    );
+    expect(resolveRealtimeOptions({ maxEntryDataBytes: 1024 }).maxEntryDataBytes).toBe(1024);
   });
 });
 
