@@ -1,48 +1,17 @@
 import {
   ConnectionRegistry,
-  createDeliveryLogTables,
   DurableDelivery,
   KyselyDeliveryLogStore,
   RealtimeCloseCode,
   RealtimeErrorCode,
-  type DeliveryLogTables,
 } from '@app/realtime';
 import { RealtimeClient } from '@app/realtime-client';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { FaultyDeliveryLogStore } from '../support/faulty-delivery-log.store';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from '../support/library-test-app';
-import { describeWithPostgres, ScopedPostgres } from '../support/postgres';
-import { ScopedEnvironment } from '../support/scoped-environment';
+import { postgresLogDatabase, sqliteLogDatabase, type LogDatabase } from '../support/log-database';
+import { describeWithPostgres } from '../support/postgres';
 import { closeAll, WsTestClient, type Frame } from '../support/ws-test-client';
 import { WebSocket } from 'ws';
-
-/** A delivery log database for one test, and how to dispose of it. */
-interface LogDatabase {
-  db: Kysely<DeliveryLogTables>;
-  dispose(): Promise<void>;
-}
-
-async function sqliteLog(): Promise<LogDatabase> {
-  const environment = new ScopedEnvironment('faults-catch-up');
-  const db = new Kysely<DeliveryLogTables>({
-    dialect: new SqliteDialect({ database: new BetterSqlite3(`${environment.dir}/log.sqlite`) }),
-  });
-  await createDeliveryLogTables(db as Kysely<unknown>);
-  return {
-    db,
-    dispose: async () => {
-      await db.destroy();
-      environment.restore();
-    },
-  };
-}
-
-async function postgresLog(): Promise<LogDatabase> {
-  const scoped = await ScopedPostgres.create<DeliveryLogTables>();
-  await createDeliveryLogTables(scoped.db as Kysely<unknown>);
-  return { db: scoped.db, dispose: () => scoped.drop() };
-}
 
 /**
  * Faults while a connection catches up on its durable log, injected with a store that throws on
@@ -270,8 +239,9 @@ function catchUpFaults(open: () => Promise<LogDatabase>): void {
   }, 60_000);
 }
 
-describe('Faults while catching up on the durable log (SQLite)', () => catchUpFaults(sqliteLog));
+describe('Faults while catching up on the durable log (SQLite)', () =>
+  catchUpFaults(() => sqliteLogDatabase('faults-catch-up')));
 
 describeWithPostgres('Faults while catching up on the durable log (PostgreSQL)', () =>
-  catchUpFaults(postgresLog),
+  catchUpFaults(postgresLogDatabase),
 );

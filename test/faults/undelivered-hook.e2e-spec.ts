@@ -1,46 +1,14 @@
-import {
-  createDeliveryLogTables,
-  DeliveryMaintenance,
-  KyselyDeliveryLogStore,
-  type DeliveryLogEntry,
-  type DeliveryLogTables,
-} from '@app/realtime';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { DeliveryMaintenance, KyselyDeliveryLogStore, type DeliveryLogEntry } from '@app/realtime';
 import { startLibraryTestApp, type LibraryTestApp } from '../support/library-test-app';
-import { describeWithPostgres, ScopedPostgres } from '../support/postgres';
-import { ScopedEnvironment } from '../support/scoped-environment';
-
-interface Target {
-  db: Kysely<DeliveryLogTables>;
-  dispose(): Promise<void>;
-}
-
-function openSqlite(): Promise<Target> {
-  const environment = new ScopedEnvironment('undelivered-hook');
-  const db = new Kysely<DeliveryLogTables>({
-    dialect: new SqliteDialect({ database: new BetterSqlite3(`${environment.dir}/log.sqlite`) }),
-  });
-  return Promise.resolve({
-    db,
-    dispose: async () => {
-      await db.destroy();
-      environment.restore();
-    },
-  });
-}
-
-async function openPostgres(): Promise<Target> {
-  const scoped = await ScopedPostgres.create<DeliveryLogTables>();
-  return { db: scoped.db, dispose: () => scoped.drop() };
-}
+import { postgresLogDatabase, sqliteLogDatabase, type LogDatabase } from '../support/log-database';
+import { describeWithPostgres } from '../support/postgres';
 
 /**
  * Issue #10, defect 12: entries were marked reported before `onUndelivered` ran, so a hook that
  * threw (a mail server down) lost them for good. Each must reach a hook call that returns.
  */
-function throwingHook(open: () => Promise<Target>): void {
-  let target: Target;
+function throwingHook(open: () => Promise<LogDatabase>): void {
+  let target: LogDatabase;
   let server: LibraryTestApp;
 
   afterEach(async () => {
@@ -50,7 +18,6 @@ function throwingHook(open: () => Promise<Target>): void {
 
   it('reports the entries again after the hook threw', async () => {
     target = await open();
-    await createDeliveryLogTables(target.db as Kysely<unknown>);
     const store = new KyselyDeliveryLogStore(target.db);
     const calls: { seqs: number[]; threw: boolean }[] = [];
     server = await startLibraryTestApp({
@@ -75,5 +42,8 @@ function throwingHook(open: () => Promise<Target>): void {
   });
 }
 
-describe('Fault: onUndelivered throws (SQLite)', () => throwingHook(openSqlite));
-describeWithPostgres('Fault: onUndelivered throws (PostgreSQL)', () => throwingHook(openPostgres));
+describe('Fault: onUndelivered throws (SQLite)', () =>
+  throwingHook(() => sqliteLogDatabase('undelivered-hook')));
+describeWithPostgres('Fault: onUndelivered throws (PostgreSQL)', () =>
+  throwingHook(postgresLogDatabase),
+);
