@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   ForbiddenException,
   Injectable,
   NotFoundException,
@@ -114,8 +113,8 @@ export class NotificationsService {
   }
 
   /**
-   * Refuses, before anything is written, a notification the delivery log would not take: `413`
-   * when it is over the log's size cap for an entry's data, `400` for anything else.
+   * Refuses, before anything is written, a notification over the delivery log's size cap for an
+   * entry's data with `413`. (The DTO already rules out every other problem the log checks.)
    */
   private checkDeliverable(notification: Notification): void {
     try {
@@ -123,9 +122,10 @@ export class NotificationsService {
         { userId: notification.from, type: NOTIFICATION_TYPE, data: notification },
       ]);
     } catch (error) {
-      if (!(error instanceof DeliveryEntryRejectedError)) throw error;
-      if (error.reason === 'dataSize') throw new PayloadTooLargeException(error.message);
-      throw new BadRequestException(error.message);
+      if (error instanceof DeliveryEntryRejectedError && error.reason === 'dataSize') {
+        throw new PayloadTooLargeException(error.message);
+      }
+      throw error;
     }
   }
 

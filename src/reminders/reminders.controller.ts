@@ -17,7 +17,6 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import {
-  KyselyDeliveryLogStore,
   KyselyReminderStore,
   ReminderScheduleError,
   ReminderScheduler,
@@ -50,7 +49,6 @@ export class RemindersController {
     private readonly reminders: KyselyReminderStore,
     private readonly scheduler: ReminderScheduler,
     @InjectDatabase() private readonly db: Kysely<DatabaseSchema>,
-    private readonly log: KyselyDeliveryLogStore,
     private readonly idempotency: IdempotencyContext,
   ) {}
 
@@ -67,16 +65,13 @@ export class RemindersController {
     let reminder: Reminder;
     try {
       // With an Idempotency-Key, the answer commits with the reminder: a crash leaves both or
-      // neither. The store is bound to the transaction for this one write.
+      // neither.
       reminder = await this.db.transaction().execute(async (trx) => {
-        const store = new KyselyReminderStore(
-          trx as unknown as Transaction<DeliveryLogTables & ReminderTables>,
-          this.log,
-        );
-        const created = await store.create(
+        const created = await this.reminders.create(
           body.cron !== undefined
             ? { ...common, cron: body.cron, timezone: body.timezone! }
             : { ...common, dueAt: parseRfc3339DateTime(body.dueAt)! },
+          trx as unknown as Transaction<DeliveryLogTables & ReminderTables>,
         );
         await this.idempotency.completeIn(trx, created);
         return created;

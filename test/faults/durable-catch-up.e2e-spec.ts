@@ -1,5 +1,6 @@
 import {
   ConnectionRegistry,
+  DeliveryEntryRejectedError,
   DurableDelivery,
   KyselyDeliveryLogStore,
   RealtimeCloseCode,
@@ -152,6 +153,17 @@ function catchUpFaults(open: () => Promise<LogDatabase>): void {
       'rejected',
       'fulfilled',
     ]);
+    const reasons = outcomes.map((outcome) =>
+      outcome.status === 'rejected' ? (outcome.reason as { reason?: unknown }).reason : undefined,
+    );
+    // Refused before grouping (not JSON), and the database's unique violation on the taken id.
+    expect(reasons.slice(1, 3)).toEqual(['data', 'data']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(
+      DeliveryEntryRejectedError,
+    );
+    expect((outcomes[3] as PromiseRejectedResult).reason).not.toBeInstanceOf(
+      DeliveryEntryRejectedError,
+    );
     const seen = await durableUntil(client, 5);
     expect(seen.map((frame): unknown => [frame.seq, frame.data.n])).toEqual([
       [2, 1],

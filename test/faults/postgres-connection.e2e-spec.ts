@@ -9,6 +9,7 @@ import { describeWithPostgres, ScopedPostgres, TEST_POSTGRES_URL } from '../supp
 import { ScopedEnvironment } from '../support/scoped-environment';
 import { TcpProxy } from '../support/tcp-proxy';
 import { WsTestClient, type Frame } from '../support/ws-test-client';
+import { jsonRequest, type JsonReply } from '../support/json-request';
 
 /** In the backend's URL; trust authentication never asks for it, so it must never be printed. */
 const PASSWORD = 'never-printed-0123';
@@ -20,13 +21,6 @@ const CONNECT_TIMEOUT_MS = 1_000;
 
 /** Longest a request may take here; a hang fails the test with a timeout instead of jest's. */
 const REQUEST_BOUND_MS = 8_000;
-
-interface Reply {
-  status: number;
-  body: any;
-  headers: Headers;
-  elapsedMs: number;
-}
 
 /** Everything the backend printed since it listened, awaitable line by line. */
 class BackendLog {
@@ -132,24 +126,13 @@ describeWithPostgres('Reference backend on PostgreSQL: connections dropped or re
     return backend;
   }
 
-  async function api(method: string, path: string, token?: string, body?: unknown): Promise<Reply> {
-    const started = Date.now();
-    const response = await fetch(`${backend!.httpUrl}${path}`, {
+  function api(method: string, path: string, token?: string, body?: unknown): Promise<JsonReply> {
+    return jsonRequest(`${backend!.httpUrl}${path}`, {
       method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_BOUND_MS),
+      token,
+      body,
+      timeoutMs: REQUEST_BOUND_MS,
     });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text === '' ? undefined : JSON.parse(text),
-      headers: response.headers,
-      elapsedMs: Date.now() - started,
-    };
   }
 
   async function signUp(username: string): Promise<{ id: string; token: string }> {
@@ -170,7 +153,7 @@ describeWithPostgres('Reference backend on PostgreSQL: connections dropped or re
     return client;
   }
 
-  function notify(user: { id: string; token: string }, title: string): Promise<Reply> {
+  function notify(user: { id: string; token: string }, title: string): Promise<JsonReply> {
     return api('POST', '/notifications', user.token, { to: { userId: user.id }, title });
   }
 
@@ -198,7 +181,7 @@ describeWithPostgres('Reference backend on PostgreSQL: connections dropped or re
   }
 
   /** A 503 answered as the filter promises: the stable message, and when to retry. */
-  function expectUnavailable(reply: Reply): void {
+  function expectUnavailable(reply: JsonReply): void {
     expect({ status: reply.status, message: reply.body?.message }).toEqual({
       status: 503,
       message: messages.databaseUnavailable(),
@@ -250,7 +233,7 @@ describeWithPostgres('Reference backend on PostgreSQL: connections dropped or re
     const socket = await connect(ada.token);
     const created = new Set<string>();
     const statuses: number[] = [];
-    const record = (title: string, reply: Reply): Reply => {
+    const record = (title: string, reply: JsonReply): JsonReply => {
       statuses.push(reply.status);
       if (reply.status === 201) created.add(title);
       return reply;

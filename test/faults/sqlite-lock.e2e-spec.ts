@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import * as messages from '../../src/database/database.messages';
 import { spawnBackend, type BackendProcess } from '../support/backend-process';
 import { ScopedEnvironment } from '../support/scoped-environment';
+import { jsonRequest } from '../support/json-request';
 
 const ROOT = join(__dirname, '..', '..');
 const JWT_SECRET = 'sqlite-lock-test-secret-0123456789abcdef';
@@ -106,22 +107,13 @@ describe('Fault: a SQLite file used by two processes', () => {
     body?: unknown,
     token?: string,
   ): Promise<Timed & { body: any }> {
-    const started = performance.now();
-    const response = await fetch(`${backend.httpUrl}${path}`, {
+    const reply = await jsonRequest(`${backend.httpUrl}${path}`, {
       method,
-      headers: {
-        'content-type': 'application/json',
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      token,
+      body,
+      timeoutMs: REQUEST_TIMEOUT_MS,
     });
-    const text = await response.text();
-    return {
-      status: response.status,
-      ms: Math.round(performance.now() - started),
-      body: text === '' ? undefined : JSON.parse(text),
-    };
+    return { status: reply.status, ms: reply.elapsedMs, body: reply.body };
   }
 
   async function signUp(backend: BackendProcess): Promise<string> {

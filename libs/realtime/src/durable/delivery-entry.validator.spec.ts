@@ -1,5 +1,6 @@
 import * as messages from '../realtime.messages';
 import { deliveryEntryProblem, MAX_ENTRY_ID_LENGTH } from './delivery-entry.validator';
+import { dataJsonOf } from './entry-data-json';
 
 describe('deliveryEntryProblem', () => {
   const entry = (overrides: object) => ({
@@ -35,5 +36,14 @@ describe('deliveryEntryProblem', () => {
     // 40 three-byte characters: 40 characters of JSON string, 120 bytes.
     const problem = deliveryEntryProblem(entry({ data: '€'.repeat(40) }), 100);
     expect(problem?.message).toBe(messages.entryDataTooLarge(122, 100));
+  });
+
+  it('keeps the JSON it made for the store, which then does not serialize again', () => {
+    const checked = entry({ data: { n: 1 } });
+    expect(deliveryEntryProblem(checked, 100)).toBeUndefined();
+    // Changed after the check: the store writes what was checked.
+    checked.data.n = 2;
+    expect(dataJsonOf(checked)).toBe('{"n":1}');
+    expect(dataJsonOf(entry({ data: { n: 3 } }))).toBe('{"n":3}');
   });
 });

@@ -1,6 +1,7 @@
 import * as messages from '../realtime.messages';
 import type { NewDeliveryLogEntry } from './delivery-log-entry.interface';
 import { DeliveryEntryRejectedError } from './delivery-log.errors';
+import { rememberDataJson } from './entry-data-json';
 
 /** Longest caller-supplied entry id (ids are UUIDs, or a caller's key such as `<uuid>:<userId>`). */
 export const MAX_ENTRY_ID_LENGTH = 200;
@@ -8,7 +9,8 @@ export const MAX_ENTRY_ID_LENGTH = 200;
 /**
  * Checks one entry before it joins a group commit, so that what can be known to fail fails its
  * own caller only, never the others of the group: a recipient and type, a string id if any,
- * data that serializes to JSON within `maxDataBytes`.
+ * data that serializes to JSON within `maxDataBytes`. The JSON is kept for the store, which then
+ * does not serialize the data again.
  *
  * @returns the problem, or `undefined` when the entry can be written.
  */
@@ -53,5 +55,6 @@ export function deliveryEntryProblem(
       );
     }
   }
+  rememberDataJson(entry, json);
   return undefined;
 }

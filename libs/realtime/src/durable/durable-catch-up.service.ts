@@ -64,10 +64,7 @@ export class DurableCatchUp {
     afterSeq: number,
   ): Promise<ResumeReply> {
     // Set before the first await: from here on, live entries for this connection wait.
-    const pending = this.positions.hold(connection);
-    if (pending === undefined) {
-      throw invalidField('lastSeq', 'notResuming', messages.resumeInProgress());
-    }
+    const pending = this.hold(connection);
     let cursor = afterSeq;
     let replayed = 0;
     try {
@@ -110,10 +107,7 @@ export class DurableCatchUp {
    * @returns the head, for the `resume` frame that tells the client where its cursor starts.
    */
   async startAtHead(store: DeliveryLogStore, connection: RealtimeConnection): Promise<ResumeReply> {
-    const pending = this.positions.hold(connection);
-    if (pending === undefined) {
-      throw invalidField('lastSeq', 'notResuming', messages.resumeInProgress());
-    }
+    const pending = this.hold(connection);
     let lastSeq: number;
     try {
       lastSeq = (await store.head(connection.userId)).lastSeq;
@@ -124,6 +118,19 @@ export class DurableCatchUp {
     }
     this.positions.position(connection, lastSeq);
     return { replayed: 0, lastSeq };
+  }
+
+  /**
+   * Holds live entries for the connection while it catches up.
+   *
+   * @throws RealtimeException `VALIDATION_FAILED` when a catch-up already runs on it.
+   */
+  private hold(connection: RealtimeConnection): DeliveryLogEntry[] {
+    const pending = this.positions.hold(connection);
+    if (pending === undefined) {
+      throw invalidField('lastSeq', 'notResuming', messages.resumeInProgress());
+    }
+    return pending;
   }
 
   /**

@@ -12,6 +12,7 @@ import type {
   DeliveryLogHead,
   NewDeliveryLogEntry,
 } from './delivery-log-entry.interface';
+import type { DeliveryEntryRejectedError } from './delivery-log.errors';
 import type { DeliveryLogStore } from './delivery-log.store';
 import { DeliveryLogWriter } from './delivery-log.writer';
 import { DurableCatchUp, type ResumeReply } from './durable-catch-up.service';
@@ -49,17 +50,16 @@ export class DurableDelivery {
    * Writes `entries` to their recipients' logs, then pushes each live to every connection of
    * its recipient on this instance. Entries are checked first ({@link check}); one that cannot
    * be written fails this call only, never the other deliveries it would have shared a
-   * transaction with.
+   * transaction with. Leave the entries unchanged until the promise settles: their data is
+   * serialized for the log when they are checked, and pushed as they are after the commit.
    *
    * @returns the entries as written, with `id`, `seq` and `createdAt`.
    * @throws DeliveryEntryRejectedError (as a rejection) for an entry that cannot be written.
    */
   deliver(entries: readonly NewDeliveryLogEntry[]): Promise<DeliveryLogEntry[]> {
     const store = this.requireStore();
-    for (const entry of entries) {
-      const problem = deliveryEntryProblem(entry, this.maxEntryDataBytes);
-      if (problem !== undefined) return Promise.reject(problem);
-    }
+    const problem = this.problemOf(entries);
+    if (problem !== undefined) return Promise.reject(problem);
     return this.writer.append(store, entries);
   }
 
@@ -71,10 +71,8 @@ export class DurableDelivery {
    * @throws DeliveryEntryRejectedError naming what is wrong with the first bad entry.
    */
   check(entries: readonly NewDeliveryLogEntry[]): void {
-    for (const entry of entries) {
-      const problem = deliveryEntryProblem(entry, this.maxEntryDataBytes);
-      if (problem !== undefined) throw problem;
-    }
+    const problem = this.problemOf(entries);
+    if (problem !== undefined) throw problem;
   }
 
   /**
@@ -122,6 +120,17 @@ export class DurableDelivery {
    */
   startAtHead(connection: RealtimeConnection): Promise<ResumeReply> {
     return this.catchUp.startAtHead(this.requireStore(), connection);
+  }
+
+  /** The first entry's problem, if one cannot be written. */
+  private problemOf(
+    entries: readonly NewDeliveryLogEntry[],
+  ): DeliveryEntryRejectedError | undefined {
+    for (const entry of entries) {
+      const problem = deliveryEntryProblem(entry, this.maxEntryDataBytes);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
   }
 
   private requireStore(): DeliveryLogStore {

@@ -10,6 +10,7 @@ import type {
 import { AckBeyondLogError, CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogTables } from './delivery-log.schema';
 import type { DeliveryLogStore } from './delivery-log.store';
+import { dataJsonOf } from './entry-data-json';
 import { inTransaction } from './in-transaction';
 import { isPostgres } from './is-postgres';
 import { timeOrderedId } from './time-ordered-id';
@@ -85,11 +86,7 @@ export class KyselyDeliveryLogStore<
         createdAt,
       };
     });
-    await this.insertRows(
-      trx,
-      written,
-      fresh.map((entry) => entry.dedupeKey),
-    );
+    await this.insertRows(trx, written, fresh);
     return written;
   }
 
@@ -118,26 +115,29 @@ export class KyselyDeliveryLogStore<
     });
   }
 
-  /** Inserts `written`; the `dedupe_key` column only when one of them has a key. */
+  /**
+   * Inserts `written`, made from `sources` (same order); the `dedupe_key` column only when one
+   * of them has a key.
+   */
   private async insertRows(
     trx: Db,
     written: readonly DeliveryLogEntry[],
-    dedupeKeys: readonly (string | undefined)[],
+    sources: readonly NewDeliveryLogEntry[],
   ): Promise<void> {
     const columns = ['user_id', 'seq', 'id', 'type', 'data', 'created_at'];
     const types: ('text' | 'bigint')[] = ['text', 'bigint', 'text', 'text', 'text', 'bigint'];
-    const values = written.map((entry): (string | number | null)[] => [
+    const values = written.map((entry, index): (string | number | null)[] => [
       entry.userId,
       entry.seq,
       entry.id,
       entry.type,
-      JSON.stringify(entry.data ?? null),
+      dataJsonOf(sources[index]),
       entry.createdAt,
     ]);
-    if (dedupeKeys.some((key) => key !== undefined)) {
+    if (sources.some((source) => source.dedupeKey !== undefined)) {
       columns.push('dedupe_key');
       types.push('text');
-      values.forEach((row, index) => row.push(dedupeKeys[index] ?? null));
+      values.forEach((row, index) => row.push(sources[index].dedupeKey ?? null));
     }
     const rows = this.jsonRows(columns, types, values);
     await sql`insert into realtime_delivery_log (${sql.raw(columns.join(', '))})

@@ -61,9 +61,11 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
   /**
    * @throws ReminderScheduleError for an unknown time zone, an invalid cron expression, or a
    *   schedule that never fires.
+   * @param transaction the caller's transaction to insert in (so that other writes, an
+   *   `Idempotency-Key`'s stored answer say, commit with it); without one, on its own.
    * @throws RangeError when `dueAt` is not a finite number (a date that did not parse).
    */
-  async create(reminder: NewReminder): Promise<Reminder> {
+  async create(reminder: NewReminder, transaction?: Transaction<DB>): Promise<Reminder> {
     const now = Date.now();
     let dueAt: number;
     let cron: string | null = null;
@@ -85,7 +87,8 @@ export class KyselyReminderStore<DB extends Tables = Tables> {
       created_at: now,
       last_fired_at: null,
     };
-    await this.db.insertInto('realtime_reminders').values(row).execute();
+    const db = (transaction as unknown as Transaction<Tables> | undefined) ?? this.db;
+    await db.insertInto('realtime_reminders').values(row).execute();
     return toReminder(row);
   }
 
