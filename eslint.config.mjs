@@ -8,6 +8,8 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'dist-web/**',
+      'libs/*/dist/**',
+      'libs/*/tsup.config.ts',
       'node_modules/**',
       'eslint.config.mjs',
       'jest.config.js',

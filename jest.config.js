@@ -13,10 +13,6 @@ const shared = {
       },
     ],
   },
-  moduleNameMapper: {
-    '^@app/realtime(|/.*)$': '<rootDir>/libs/realtime/src/$1',
-    '^@app/realtime-client$': '<rootDir>/libs/realtime-client/src',
-  },
 };
 
 module.exports = {

@@ -1,3 +1,4 @@
+import { ScheduleModule } from '@nestjs/schedule';
 import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { DemoModule } from './demo/demo.module';
@@ -12,6 +13,8 @@ import { UsersModule } from './users/users.module';
 /** The reference backend: REST (auth, notifications, health) and WebSocket push. */
 @Module({
   imports: [
+    // The host owns the scheduler (the realtime module keeps its own timers).
+    ScheduleModule.forRoot(),
     AppConfigModule,
     DatabaseModule,
     UsersModule,

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { RealtimeWsAdapter } from '@app/realtime';
+import { RealtimeWsAdapter } from '@nest-realtime/core';
 import { createValidationPipe } from './config/validation';
 import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
 import { setupOpenApi } from './openapi';

@@ -4,7 +4,7 @@ import {
   RealtimeErrorCode,
   REMINDER_PUSH_TYPE,
   RESERVED_MESSAGE_TYPES,
-} from '@app/realtime';
+} from '@nest-realtime/core';
 import { MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@nestjs/websockets/constants';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

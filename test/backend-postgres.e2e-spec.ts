@@ -1,4 +1,4 @@
-import { KyselyDeliveryLogStore, type DeliveryLogTables } from '@app/realtime';
+import { KyselyDeliveryLogStore, type DeliveryLogTables } from '@nest-realtime/core/kysely';
 import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { DATABASE } from '../src/database';

@@ -1,4 +1,4 @@
-import { RealtimeCloseCode } from '@app/realtime';
+import { RealtimeCloseCode } from '@nest-realtime/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import { RealtimeErrorCode, RealtimePublisher } from '@app/realtime';
+import { RealtimeErrorCode, RealtimePublisher } from '@nest-realtime/core';
 import request from 'supertest';
 import { WebSocket } from 'ws';
 import { startBackend, type BackendTestApp } from './support/backend-test-app';

@@ -1,12 +1,10 @@
+import { AckBeyondLogError, CursorAheadError, type DeliveryLogEntry } from '@nest-realtime/core';
 import {
-  AckBeyondLogError,
   createDeliveryLogTables,
-  CursorAheadError,
   KyselyDeliveryLogStore,
   upgradeDeliveryLogTables,
-  type DeliveryLogEntry,
   type DeliveryLogTables,
-} from '@app/realtime';
+} from '@nest-realtime/core/kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describeWithPostgres, ScopedPostgres } from './support/postgres';

@@ -14,8 +14,8 @@ import {
   RealtimeOptionsError,
   RealtimeWsAdapter,
   type RealtimeModuleOptions,
-} from '@app/realtime';
-import * as messages from '@app/realtime/realtime.messages';
+} from '@nest-realtime/core';
+import * as messages from '../libs/realtime/src/realtime.messages';
 
 @Injectable()
 class AllowGuard implements CanActivate {

@@ -1,5 +1,5 @@
-import { ConnectionRegistry } from '@app/realtime';
-import { RealtimeClient, RealtimeRequestError, type NotificationPush } from '@app/realtime-client';
+import { ConnectionRegistry } from '@nest-realtime/core';
+import { RealtimeClient, RealtimeRequestError, type NotificationPush } from '@nest-realtime/client';
 import request from 'supertest';
 import { WebSocket } from 'ws';
 import { freePort } from './support/free-port';

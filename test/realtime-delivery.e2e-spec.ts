@@ -1,4 +1,4 @@
-import { ConnectionRegistry, RealtimeCloseCode, RealtimePublisher } from '@app/realtime';
+import { ConnectionRegistry, RealtimeCloseCode, RealtimePublisher } from '@nest-realtime/core';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';
 import { closeAll, WsTestClient } from './support/ws-test-client';
 

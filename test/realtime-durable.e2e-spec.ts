@@ -1,12 +1,14 @@
 import {
-  createDeliveryLogTables,
   DeliveryMaintenance,
   DurableDelivery,
-  KyselyDeliveryLogStore,
   RealtimeErrorCode,
   type DeliveryLogStore,
+} from '@nest-realtime/core';
+import {
+  createDeliveryLogTables,
+  KyselyDeliveryLogStore,
   type DeliveryLogTables,
-} from '@app/realtime';
+} from '@nest-realtime/core/kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';

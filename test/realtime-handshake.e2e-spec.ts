@@ -1,4 +1,4 @@
-import { ConnectionRegistry } from '@app/realtime';
+import { ConnectionRegistry } from '@nest-realtime/core';
 import { createHmac } from 'node:crypto';
 import {
   bearer,

@@ -1,5 +1,4 @@
-import { ConnectionRegistry, HEARTBEAT_INTERVAL_NAME, RealtimeCloseCode } from '@app/realtime';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { ConnectionRegistry, RealtimeCloseCode } from '@nest-realtime/core';
 import { WebSocket } from 'ws';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';
 import { handshakeStatus, WsTestClient } from './support/ws-test-client';
@@ -14,7 +13,6 @@ describe('Liveness and shutdown (library)', () => {
   it('terminates a peer that does not answer pings and forgets it at once; answering peers stay', async () => {
     server = await startLibraryTestApp({ heartbeatIntervalMs: 100 });
     const registry = server.app.get(ConnectionRegistry);
-    expect(server.app.get(SchedulerRegistry).getInterval(HEARTBEAT_INTERVAL_NAME)).toBeDefined();
     const { client: healthy } = await WsTestClient.connect(
       server.url,
       bearer(server.token('healthy')),

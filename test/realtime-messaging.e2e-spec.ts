@@ -1,5 +1,5 @@
-import { RealtimeCloseCode, RealtimeErrorCode } from '@app/realtime';
-import * as messages from '@app/realtime/realtime.messages';
+import { RealtimeCloseCode, RealtimeErrorCode } from '@nest-realtime/core';
+import * as messages from '../libs/realtime/src/realtime.messages';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';
 import { WsTestClient } from './support/ws-test-client';
 

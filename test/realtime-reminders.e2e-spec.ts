@@ -1,13 +1,14 @@
+import { ReminderScheduler, type ReminderFiring } from '@nest-realtime/core';
 import {
   createDeliveryLogTables,
-  createReminderTables,
   KyselyDeliveryLogStore,
-  KyselyReminderStore,
-  ReminderScheduler,
   type DeliveryLogTables,
-  type ReminderFiring,
+} from '@nest-realtime/core/kysely';
+import {
+  createReminderTables,
+  KyselyReminderStore,
   type ReminderTables,
-} from '@app/realtime';
+} from '@nest-realtime/core/reminders';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';

@@ -3,8 +3,8 @@ import {
   RealtimeErrorCode,
   RealtimeException,
   type RealtimeModuleOptions,
-} from '@app/realtime';
-import * as messages from '@app/realtime/realtime.messages';
+} from '@nest-realtime/core';
+import * as messages from '../libs/realtime/src/realtime.messages';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';
 import { closeAll, WsTestClient, type Frame } from './support/ws-test-client';
 

@@ -1,5 +1,5 @@
 import { constants, inflateRawSync } from 'node:zlib';
-import { ConnectionRegistry, RealtimePublisher } from '@app/realtime';
+import { ConnectionRegistry, RealtimePublisher } from '@nest-realtime/core';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';
 import { RawFrameClient } from './support/raw-frame-client';
 import { closeAll, WsTestClient } from './support/ws-test-client';

@@ -1,16 +1,18 @@
+import { type ReminderFiring } from '@nest-realtime/core';
 import {
   createDeliveryLogTables,
-  createReminderTables,
   KyselyDeliveryLogStore,
+  type DeliveryLogTables,
+} from '@nest-realtime/core/kysely';
+import {
+  createReminderTables,
   KyselyReminderStore,
   ReminderScheduleError,
-  type DeliveryLogTables,
-  type ReminderFiring,
   type ReminderTables,
-} from '@app/realtime';
+} from '@nest-realtime/core/reminders';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import * as messages from '@app/realtime/realtime.messages';
+import * as messages from '../libs/realtime/src/realtime.messages';
 import { describeWithPostgres, ScopedPostgres } from './support/postgres';
 import { ScopedEnvironment } from './support/scoped-environment';
 

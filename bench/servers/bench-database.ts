@@ -4,12 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import {
-  createDeliveryLogTables,
-  createReminderTables,
-  type DeliveryLogTables,
-  type ReminderTables,
-} from '@app/realtime';
+import { createDeliveryLogTables, type DeliveryLogTables } from '@nest-realtime/core/kysely';
+import { createReminderTables, type ReminderTables } from '@nest-realtime/core/reminders';
 import { BENCH_POSTGRES_URL } from '../lib/bench-postgres';
 
 export type BenchTables = DeliveryLogTables & ReminderTables;

@@ -13,8 +13,6 @@ import {
   ConnectionRegistry,
   DurableDelivery,
   HandshakeGuards,
-  KyselyDeliveryLogStore,
-  KyselyReminderStore,
   RealtimeGateway,
   RealtimeModule,
   RealtimePublisher,
@@ -22,7 +20,9 @@ import {
   ReminderScheduler,
   readHandshakeCredential,
   type RealtimeModuleOptions,
-} from '@app/realtime';
+} from '@nest-realtime/core';
+import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
+import { KyselyReminderStore } from '@nest-realtime/core/reminders';
 import { BENCH_KEY, PUSH_TYPE } from '../lib/payload';
 import type { BenchServer, DurableBench } from './bench-server.interface';
 import { openBenchDatabase, type BenchDatabase } from './bench-database';

@@ -1,7 +1,7 @@
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BEARER } from '../openapi';
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
-import type { IssuedWsTicket } from '@app/realtime';
+import type { IssuedWsTicket } from '@nest-realtime/core';
 import type { AuthUser } from './auth-user.interface';
 import type { AccessToken, RegisteredUser } from './auth.responses';
 import { AuthService } from './auth.service';

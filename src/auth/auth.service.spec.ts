@@ -1,7 +1,7 @@
 import { ConflictException, Global, Module, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@app/realtime';
+import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@nest-realtime/core';
 import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';

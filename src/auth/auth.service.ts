@@ -1,6 +1,6 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { WsTicketService, type IssuedWsTicket } from '@app/realtime';
+import { WsTicketService, type IssuedWsTicket } from '@nest-realtime/core';
 import { AppConfigService } from '../config/app-config.service';
 import { UsersService } from '../users/users.service';
 import type { AuthUser } from './auth-user.interface';

@@ -1,8 +1,8 @@
 import { UnauthorizedException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { JwtService } from '@nestjs/jwt';
-import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@app/realtime';
-import { markWebSocketUpgrade } from '@app/realtime/auth/handshake-credentials';
+import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@nest-realtime/core';
+import { markWebSocketUpgrade } from '@nest-realtime/core';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { AuthUser } from './auth-user.interface';

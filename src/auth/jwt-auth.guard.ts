@@ -5,7 +5,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { readHandshakeCredential, WsTicketService } from '@app/realtime';
+import { readHandshakeCredential, WsTicketService } from '@nest-realtime/core';
 import type { AuthUser } from './auth-user.interface';
 import { isAuthUser } from './auth-user.checks';
 import * as messages from './auth.messages';

@@ -1,5 +1,5 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
-import { toFieldViolations, type FieldViolation } from '@app/realtime';
+import { toFieldViolations, type FieldViolation } from '@nest-realtime/core';
 import type { ValidationError } from 'class-validator';
 import { validationFailed } from './config.messages';
 

@@ -1,4 +1,5 @@
-import type { DeliveryLogTables, ReminderTables } from '@app/realtime';
+import type { DeliveryLogTables } from '@nest-realtime/core/kysely';
+import type { ReminderTables } from '@nest-realtime/core/reminders';
 import type { ColumnType } from 'kysely';
 
 /** The `users` table. */

@@ -1,10 +1,6 @@
 import type { FactoryProvider } from '@nestjs/common';
-import {
-  KyselyDeliveryLogStore,
-  KyselyReminderStore,
-  type DeliveryLogTables,
-  type ReminderTables,
-} from '@app/realtime';
+import { KyselyDeliveryLogStore, type DeliveryLogTables } from '@nest-realtime/core/kysely';
+import { KyselyReminderStore, type ReminderTables } from '@nest-realtime/core/reminders';
 import type { Kysely } from 'kysely';
 import { DATABASE } from './database.constants';
 

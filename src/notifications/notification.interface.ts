@@ -1,4 +1,4 @@
-import type { NotificationPush } from '@app/realtime-client';
+import type { NotificationPush } from '@nest-realtime/client';
 import type { Page } from '../common/page';
 
 /** A notification as pushed in the `data` of a `notification` frame (the client SDK's type). */

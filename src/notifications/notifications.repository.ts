@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { olderThanCursor } from '@app/realtime';
+import { olderThanCursor } from '@nest-realtime/core/kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { DatabaseSchema } from '../database';
 import { InjectDatabase } from '../database';

@@ -8,9 +8,8 @@ import {
   ConnectionRegistry,
   DeliveryEntryRejectedError,
   DurableDelivery,
-  KyselyDeliveryLogStore,
-  type DeliveryLogTables,
-} from '@app/realtime';
+} from '@nest-realtime/core';
+import { KyselyDeliveryLogStore, type DeliveryLogTables } from '@nest-realtime/core/kysely';
 import type { Kysely, Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user.interface';

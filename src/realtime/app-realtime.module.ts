@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { KyselyDeliveryLogStore, KyselyReminderStore, RealtimeModule } from '@app/realtime';
+import { RealtimeModule } from '@nest-realtime/core';
+import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
+import { KyselyReminderStore } from '@nest-realtime/core/reminders';
 import { AuthModule } from '../auth/auth.module';
 import { AppConfigModule, AppConfigService } from '../config';
 import { AppGateway } from './app.gateway';

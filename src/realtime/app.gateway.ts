@@ -4,7 +4,7 @@ import {
   HandshakeGuards,
   RealtimeConnection,
   RealtimeGateway,
-} from '@app/realtime';
+} from '@nest-realtime/core';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 
 /** What `whoami` answers. */

@@ -1,4 +1,4 @@
-import type { RoomAuthorizationRequest } from '@app/realtime';
+import type { RoomAuthorizationRequest } from '@nest-realtime/core';
 
 /**
  * The reference backend's room policy: `user:<id>` is open to that user only, `public:*` to

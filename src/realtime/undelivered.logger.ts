@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { DeliveryLogEntry } from '@app/realtime';
+import type { DeliveryLogEntry } from '@nest-realtime/core';
 
 const logger = new Logger('Undelivered');
 

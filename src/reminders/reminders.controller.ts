@@ -16,14 +16,13 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import { ReminderScheduler, type Reminder } from '@nest-realtime/core';
+import { type DeliveryLogTables } from '@nest-realtime/core/kysely';
 import {
   KyselyReminderStore,
   ReminderScheduleError,
-  ReminderScheduler,
-  type DeliveryLogTables,
-  type Reminder,
   type ReminderTables,
-} from '@app/realtime';
+} from '@nest-realtime/core/reminders';
 import { validationFailed } from '../config/config.messages';
 import type { ValidationFailureBody } from '../config/validation';
 import type { AuthUser } from '../auth/auth-user.interface';

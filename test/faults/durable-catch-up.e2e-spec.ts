@@ -2,11 +2,11 @@ import {
   ConnectionRegistry,
   DeliveryEntryRejectedError,
   DurableDelivery,
-  KyselyDeliveryLogStore,
   RealtimeCloseCode,
   RealtimeErrorCode,
-} from '@app/realtime';
-import { RealtimeClient } from '@app/realtime-client';
+} from '@nest-realtime/core';
+import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
+import { RealtimeClient } from '@nest-realtime/client';
 import { FaultyDeliveryLogStore } from '../support/faulty-delivery-log.store';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from '../support/library-test-app';
 import { postgresLogDatabase, sqliteLogDatabase, type LogDatabase } from '../support/log-database';

@@ -1,4 +1,5 @@
-import { KyselyDeliveryLogStore, type DeliveryLogTables, type ReminderFiring } from '@app/realtime';
+import { type ReminderFiring } from '@nest-realtime/core';
+import { KyselyDeliveryLogStore, type DeliveryLogTables } from '@nest-realtime/core/kysely';
 import type { Kysely } from 'kysely';
 import request from 'supertest';
 import { DATABASE } from '../../src/database';

@@ -1,4 +1,5 @@
-import { DeliveryMaintenance, KyselyDeliveryLogStore, type DeliveryLogEntry } from '@app/realtime';
+import { DeliveryMaintenance, type DeliveryLogEntry } from '@nest-realtime/core';
+import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
 import { startLibraryTestApp, type LibraryTestApp } from '../support/library-test-app';
 import { postgresLogDatabase, sqliteLogDatabase, type LogDatabase } from '../support/log-database';
 import { describeWithPostgres } from '../support/postgres';

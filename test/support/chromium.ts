@@ -1,7 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+
+/** The flags this machine needs (chromium-flags.json, shared with the consumer test). */
+const CHROMIUM_FLAGS = (
+  JSON.parse(readFileSync(join(__dirname, 'chromium-flags.json'), 'utf8')) as { args: string[] }
+).args;
 
 /** Debian's Chromium (package `chromium`), or `CHROMIUM_PATH`. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -32,15 +37,7 @@ export async function launchChromium(): Promise<{
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
   });
   return {
     context,

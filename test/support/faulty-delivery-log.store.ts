@@ -6,7 +6,7 @@ import type {
   DeliveryLogRetention,
   DeliveryLogStore,
   NewDeliveryLogEntry,
-} from '@app/realtime';
+} from '@nest-realtime/core';
 
 type Method = keyof DeliveryLogStore;
 

@@ -26,7 +26,7 @@ import {
   RealtimeWsAdapter,
   readHandshakeCredential,
   type RealtimeModuleOptions,
-} from '@app/realtime';
+} from '@nest-realtime/core';
 
 export const TEST_SECRET = 'library-test-secret-that-is-long-enough';
 

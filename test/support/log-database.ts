@@ -1,4 +1,4 @@
-import { createDeliveryLogTables, type DeliveryLogTables } from '@app/realtime';
+import { createDeliveryLogTables, type DeliveryLogTables } from '@nest-realtime/core/kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { ScopedPostgres } from './postgres';

@@ -5,7 +5,7 @@ import {
   createDeliveryLogTables,
   KyselyDeliveryLogStore,
   type DeliveryLogTables,
-} from '@app/realtime';
+} from '@nest-realtime/core/kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { rmSync, writeFileSync } from 'node:fs';

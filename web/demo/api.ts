@@ -1,4 +1,4 @@
-import type { NotificationPush, Reminder } from '@app/realtime-client';
+import type { NotificationPush, Reminder } from '@nest-realtime/client';
 
 /** A notification in the inbox (`GET /notifications`). */
 export interface InboxNotification extends NotificationPush {

@@ -3,7 +3,7 @@ import {
   type NotificationPush,
   type Reminder,
   type ReminderFiring,
-} from '@app/realtime-client';
+} from '@nest-realtime/client';
 import { Api, ApiError, type InboxNotification } from './api';
 
 /**

@@ -1,4 +1,4 @@
-import { CLOSE_CODE_CATALOGUE } from '@app/realtime';
+import { CLOSE_CODE_CATALOGUE } from '../../realtime/src/protocol/realtime-codes';
 import { closePolicy } from './close-policy';
 
 describe('close policy', () => {

@@ -24,6 +24,7 @@ export {
   RealtimeTimeoutError,
 } from './errors';
 export type {
+  ClientFrame,
   ConnectedData,
   ErrorFrameData,
   NotificationPush,

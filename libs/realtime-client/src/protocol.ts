@@ -1,7 +1,18 @@
 /**
- * The wire protocol as the client sees it (docs/protocol.md). Kept free of server code so the
- * browser bundle carries none; a type test checks these against the server's own types.
+ * The wire protocol (docs/protocol.md): the one definition of the frames that the server
+ * (`@nest-realtime/core`, which imports these types) and this client share. Types only, so the
+ * browser bundle carries no server code.
  */
+
+/** A frame as clients send it: JSON text `{"type", "data"?, "id"?}`. */
+export interface ClientFrame {
+  /** Routes the frame to the handler subscribed to this type. */
+  type: string;
+  /** The payload, validated against the handler's DTO. */
+  data?: unknown;
+  /** Set it to get a reply (or an error) that carries it back as `replyTo`. */
+  id?: string;
+}
 
 /** A frame from the server. */
 export interface ServerFrame {
@@ -31,7 +42,9 @@ export interface ErrorFrameData {
 
 /** `data` of the `resume` answer: how many entries the replay sent and where the log stands. */
 export interface ResumeData {
+  /** Entries sent by this replay. */
   replayed: number;
+  /** The connection's position in the log once caught up. */
   lastSeq: number;
 }
 

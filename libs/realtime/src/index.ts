@@ -7,8 +7,6 @@ export {
 } from './realtime.module-definition';
 export {
   BINARY_MESSAGE_TYPE,
-  EXPIRY_INTERVAL_NAME,
-  HEARTBEAT_INTERVAL_NAME,
   REALTIME_BUS,
   REALTIME_OPTIONS,
   RESERVED_MESSAGE_TYPES,
@@ -34,6 +32,7 @@ export { RealtimeWsAdapter } from './adapter/realtime-ws.adapter';
 export { HandshakeGuards } from './auth/handshake-guards.decorator';
 export {
   isWebSocketUpgrade,
+  markWebSocketUpgrade,
   readHandshakeCredential,
   type HandshakeCredential,
   type HandshakeCredentialSource,
@@ -75,7 +74,7 @@ export type {
   OutboundFrame,
 } from './protocol/frame.interface';
 
-// Durable delivery
+// Durable delivery (the Kysely store and its tables: `@nest-realtime/core/kysely`)
 export type {
   DeliveryLogAck,
   DeliveryLogEntry,
@@ -92,20 +91,9 @@ export {
 export type { DeliveryLogStore } from './durable/delivery-log.store';
 export { DurableDelivery, type ResumeReply } from './durable/durable-delivery.service';
 export { DeliveryMaintenance } from './durable/delivery-maintenance.service';
-export { olderThanCursor } from './durable/newest-first-cursor';
 export type { AckReply } from './durable/delivery-request.handler';
-export {
-  createDeliveryLogTables,
-  dropDeliveryLogTables,
-  upgradeDeliveryLogTables,
-  type DeliveryLogTables,
-} from './durable/delivery-log.schema';
-export {
-  KyselyDeliveryLogStore,
-  type KyselyDeliveryLogStoreOptions,
-} from './durable/kysely-delivery-log.store';
 
-// Reminders
+// Reminders (the Kysely store, its tables and cron helpers: `@nest-realtime/core/reminders`)
 export {
   REMINDER_PUSH_TYPE,
   type NewReminder,
@@ -113,15 +101,5 @@ export {
   type ReminderChanges,
   type ReminderFiring,
 } from './reminders/reminder.interface';
-export {
-  createReminderTables,
-  dropReminderTables,
-  type ReminderTables,
-} from './reminders/reminder.schema';
-export {
-  KyselyReminderStore,
-  ReminderScheduleError,
-  type FiringRound,
-} from './reminders/kysely-reminder.store';
-export { nextOccurrence, scheduleProblem } from './reminders/next-occurrence';
+export type { FiringRound, ReminderStore } from './reminders/reminder.store';
 export { ReminderScheduler } from './reminders/reminder.scheduler';

@@ -106,3 +106,7 @@ export const entryDataTooLarge = (bytes: number, maxBytes: number): string =>
 
 export const isolatingFailedGroup = (callers: number): string =>
   `A group commit of ${callers} deliveries failed; retrying them in smaller groups to isolate the failing one`;
+
+export const optionalPeerMissing = (entry: string, packageName: string, feature: string): string =>
+  `${entry} (${feature}) needs the package "${packageName}", which is not installed. ` +
+  `Install it next to @nest-realtime/core: npm install ${packageName}`;

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { CredentialExpiryService } from './auth/credential-expiry.service';
 import { HandshakeAuthenticator } from './auth/handshake.authenticator';
 import { WsTicketService } from './auth/ws-ticket.service';
@@ -35,7 +34,7 @@ import { ConnectionRegistry } from './registry/connection-registry';
  * `WsTicketService` inject anywhere.
  */
 @Module({
-  imports: [DiscoveryModule, ScheduleModule.forRoot()],
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: REALTIME_OPTIONS,

@@ -1,4 +1,4 @@
-import { createDeliveryLogTables, dropDeliveryLogTables } from '@app/realtime';
+import { createDeliveryLogTables, dropDeliveryLogTables } from '@nest-realtime/core/kysely';
 import type { Kysely } from 'kysely';
 
 /** The realtime library's durable delivery log (per-user seqs, acks, retention). */

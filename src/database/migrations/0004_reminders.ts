@@ -1,4 +1,4 @@
-import { createReminderTables, dropReminderTables } from '@app/realtime';
+import { createReminderTables, dropReminderTables } from '@nest-realtime/core/reminders';
 import type { Kysely } from 'kysely';
 
 /** The realtime library's reminders, fired by its scheduler into the delivery log. */

@@ -1,4 +1,4 @@
-import { upgradeDeliveryLogTables } from '@app/realtime';
+import { upgradeDeliveryLogTables } from '@nest-realtime/core/kysely';
 import type { Kysely } from 'kysely';
 
 /**

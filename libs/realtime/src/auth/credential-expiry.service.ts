@@ -3,8 +3,6 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { EXPIRY_INTERVAL_NAME } from '../realtime.constants';
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
@@ -14,29 +12,25 @@ const TICK_MS = 1000;
 
 /**
  * Closes a connection with 1008 when its credential expires. Connections are bucketed by the
- * second they expire in and one interval (`realtime:credential-expiry` in `SchedulerRegistry`)
+ * second they expire in and one interval of the module's own
  * sweeps due buckets, so ten thousand connections cost ten thousand set entries, not ten
  * thousand timers.
  */
 @Injectable()
 export class CredentialExpiryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly buckets = new Map<number, Set<RealtimeConnection>>();
+  private interval: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly registry: ConnectionRegistry,
-    private readonly schedulerRegistry: SchedulerRegistry,
-  ) {}
+  constructor(private readonly registry: ConnectionRegistry) {}
 
   onApplicationBootstrap(): void {
-    const interval = setInterval(() => this.sweep(Date.now()), TICK_MS);
-    interval.unref();
-    this.schedulerRegistry.addInterval(EXPIRY_INTERVAL_NAME, interval);
+    this.interval = setInterval(() => this.sweep(Date.now()), TICK_MS);
+    this.interval.unref();
   }
 
   beforeApplicationShutdown(): void {
-    if (this.schedulerRegistry.doesExist('interval', EXPIRY_INTERVAL_NAME)) {
-      this.schedulerRegistry.deleteInterval(EXPIRY_INTERVAL_NAME);
-    }
+    clearInterval(this.interval);
+    this.interval = undefined;
   }
 
   /** Starts watching a connection whose principal has an expiry. */

@@ -19,7 +19,8 @@ const upgrades = new WeakSet<object>();
 
 /**
  * Marks `request` as a genuine WebSocket upgrade, handled by the adapter. Called by the adapter
- * before it runs the handshake guards; not part of the public API.
+ * before it runs the handshake guards. Exported for unit tests of handshake guards, which
+ * build an upgrade request by hand; application code never needs it.
  */
 export function markWebSocketUpgrade(request: object): void {
   upgrades.add(request);

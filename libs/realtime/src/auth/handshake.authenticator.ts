@@ -8,12 +8,12 @@ import {
   type Type,
 } from '@nestjs/common';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
-import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import type { IncomingMessage } from 'node:http';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { HANDSHAKE_GUARDS_METADATA, REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
+import { HandshakeExecutionContext } from './handshake-execution-context';
 import { HandshakeRejection } from './handshake-rejection';
 import type { RealtimePrincipal } from './realtime-principal.interface';
 
@@ -62,11 +62,7 @@ export class HandshakeAuthenticator {
     request: IncomingMessage,
     chain: HandshakeGuardChain,
   ): Promise<RealtimePrincipal> {
-    const context = new ExecutionContextHost(
-      [request, undefined, undefined],
-      chain.gateway,
-      chain.handler,
-    );
+    const context = new HandshakeExecutionContext(request, chain.gateway, chain.handler);
     for (const guard of chain.guards) {
       let allowed: unknown;
       try {

@@ -35,7 +35,7 @@ export interface DeliveryLogTables {
  * Creates the delivery log's tables (SQLite and PostgreSQL). Call it from one of the
  * application's migrations so that it runs in the application's migration order.
  */
-export async function createDeliveryLogTables(db: Kysely<unknown>): Promise<void> {
+export async function createDeliveryLogTables<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('realtime_delivery_cursors')
     .addColumn('user_id', 'text', (column) => column.primaryKey())
@@ -67,7 +67,7 @@ export async function createDeliveryLogTables(db: Kysely<unknown>): Promise<void
  * Brings delivery log tables made by an earlier version up to date (adds `dedupe_key` and its
  * unique index); does nothing to current ones. Call it from a new application migration.
  */
-export async function upgradeDeliveryLogTables(db: Kysely<unknown>): Promise<void> {
+export async function upgradeDeliveryLogTables<DB>(db: Kysely<DB>): Promise<void> {
   if (isPostgres(db as unknown as Kysely<never>)) {
     await sql`alter table realtime_delivery_log add column if not exists dedupe_key text`.execute(
       db,
@@ -86,7 +86,7 @@ export async function upgradeDeliveryLogTables(db: Kysely<unknown>): Promise<voi
  * Unique per user, over keyed entries only: a partial index, so that ordinary entries (no key)
  * cost no index write, and never collide.
  */
-async function createDedupeIndex(db: Kysely<unknown>): Promise<void> {
+async function createDedupeIndex<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createIndex('realtime_delivery_log_dedupe_key')
     .ifNotExists()
@@ -98,7 +98,7 @@ async function createDedupeIndex(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Drops the delivery log's tables. */
-export async function dropDeliveryLogTables(db: Kysely<unknown>): Promise<void> {
+export async function dropDeliveryLogTables<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema.dropTable('realtime_delivery_log').execute();
   await db.schema.dropTable('realtime_delivery_cursors').execute();
 }

@@ -5,16 +5,15 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
-import { DELIVERY_MAINTENANCE_INTERVAL_NAME, REALTIME_OPTIONS } from '../realtime.constants';
+import { REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 
 /** Undelivered entries reported per hook call. */
 const UNDELIVERED_BATCH = 500;
 
 /**
- * Keeps the delivery log in shape on an interval (`realtime:delivery-maintenance`): prunes what
+ * Keeps the delivery log in shape on an interval of its own (`maintenanceIntervalMs`): prunes what
  * `retention` no longer keeps, and hands entries nobody acknowledged within
  * `undeliveredAfterMs` to `onUndelivered`: at least once each, as an entry is marked reported
  * only after the hook returned (one that throws gets the same entries on the next run).
@@ -23,26 +22,22 @@ const UNDELIVERED_BATCH = 500;
 export class DeliveryMaintenance implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeliveryMaintenance');
   private running: Promise<void> | undefined;
+  private interval: NodeJS.Timeout | undefined;
 
-  constructor(
-    @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
-    private readonly schedulerRegistry: SchedulerRegistry,
-  ) {}
+  constructor(@Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions) {}
 
   onApplicationBootstrap(): void {
     const { deliveryLog, retention, onUndelivered } = this.options;
     if (deliveryLog === undefined || (retention === undefined && onUndelivered === undefined)) {
       return;
     }
-    const interval = setInterval(() => void this.run(), this.options.maintenanceIntervalMs);
-    interval.unref();
-    this.schedulerRegistry.addInterval(DELIVERY_MAINTENANCE_INTERVAL_NAME, interval);
+    this.interval = setInterval(() => void this.run(), this.options.maintenanceIntervalMs);
+    this.interval.unref();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.schedulerRegistry.doesExist('interval', DELIVERY_MAINTENANCE_INTERVAL_NAME)) {
-      this.schedulerRegistry.deleteInterval(DELIVERY_MAINTENANCE_INTERVAL_NAME);
-    }
+    clearInterval(this.interval);
+    this.interval = undefined;
     await this.running;
   }
 

@@ -1,3 +1,4 @@
+import type { ResumeData } from '@nest-realtime/client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConnectionSender } from '../delivery/connection.sender';
 import { encodeFrame } from '../protocol/frame.codec';
@@ -13,13 +14,8 @@ import type { DeliveryLogStore } from './delivery-log.store';
 import { DurablePositionTracker, frameOf } from './durable-position.tracker';
 import { invalidField } from './invalid-field';
 
-/** Answer to `resume`. */
-export interface ResumeReply {
-  /** Entries sent by this replay. */
-  replayed: number;
-  /** The connection's position in the log once caught up. */
-  lastSeq: number;
-}
+/** The `resume` answer: how many entries the replay sent and where the log stands. */
+export type ResumeReply = ResumeData;
 
 /**
  * Puts a connection on its durable stream, or back on it: replays what it missed after a

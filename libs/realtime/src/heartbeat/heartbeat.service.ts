@@ -4,8 +4,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { HEARTBEAT_INTERVAL_NAME, REALTIME_OPTIONS } from '../realtime.constants';
+import { REALTIME_OPTIONS } from '../realtime.constants';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
 import { ConnectionRegistry } from '../registry/connection-registry';
 
@@ -13,26 +12,25 @@ import { ConnectionRegistry } from '../registry/connection-registry';
  * Protocol-level heartbeat. Every `heartbeatIntervalMs` each connection that answered the
  * previous ping gets a new one; one that did not is terminated and forgotten at once, so a peer
  * that vanished without a close (a pulled cable, a sleeping laptop) does not linger.
- * The interval is registered in `SchedulerRegistry` as `realtime:heartbeat`.
+ * The interval is the module's own timer (not the host's `SchedulerRegistry`), cleared at shutdown.
  */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private interval: NodeJS.Timeout | undefined;
+
   constructor(
     @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
     private readonly registry: ConnectionRegistry,
-    private readonly schedulerRegistry: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    const interval = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
-    interval.unref();
-    this.schedulerRegistry.addInterval(HEARTBEAT_INTERVAL_NAME, interval);
+    this.interval = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
+    this.interval.unref();
   }
 
   beforeApplicationShutdown(): void {
-    if (this.schedulerRegistry.doesExist('interval', HEARTBEAT_INTERVAL_NAME)) {
-      this.schedulerRegistry.deleteInterval(HEARTBEAT_INTERVAL_NAME);
-    }
+    clearInterval(this.interval);
+    this.interval = undefined;
   }
 
   /** One round: terminate the silent, ping the rest. */

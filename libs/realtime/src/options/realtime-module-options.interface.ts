@@ -3,7 +3,7 @@ import type {
   DeliveryLogEntry,
   DeliveryLogRetention,
 } from '../durable/delivery-log-entry.interface';
-import type { KyselyReminderStore } from '../reminders/kysely-reminder.store';
+import type { ReminderStore } from '../reminders/reminder.store';
 import type { IncomingMessage } from 'node:http';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
@@ -85,7 +85,7 @@ export interface RealtimeModuleOptions {
   /** Where handshake tickets are kept. Default: in this process. */
   ticketStore?: WsTicketStore;
   /**
-   * The durable per-user delivery log (for example a `KyselyDeliveryLogStore`). With one,
+   * The durable per-user delivery log (for example a `KyselyDeliveryLogStore` from `@nest-realtime/core/kysely`). With one,
    * `DurableDelivery` writes before it pushes, and clients may `ack` and `resume`
    * (or connect with `?lastSeq=`). Default: none, durable delivery off.
    */
@@ -115,10 +115,10 @@ export interface RealtimeModuleOptions {
   /** Milliseconds between retention and undelivered sweeps. Default `60000`. */
   maintenanceIntervalMs?: number;
   /**
-   * Reminders to fire (a `KyselyReminderStore` on the same database as `deliveryLog`, which it
+   * Reminders to fire (a `KyselyReminderStore` from `@nest-realtime/core/reminders`, on the same database as `deliveryLog`, which it
    * needs). Default: none, no reminder scheduler.
    */
-  reminderStore?: KyselyReminderStore;
+  reminderStore?: ReminderStore;
   /**
    * Milliseconds between the scheduler's safety-net sweeps; the next due reminder has its own
    * timer. Default `5000`.

@@ -3,7 +3,7 @@ import type {
   DeliveryLogEntry,
   DeliveryLogRetention,
 } from '../durable/delivery-log-entry.interface';
-import type { KyselyReminderStore } from '../reminders/kysely-reminder.store';
+import type { ReminderStore } from '../reminders/reminder.store';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type {
   PrincipalResolver,
@@ -35,7 +35,7 @@ export interface ResolvedRealtimeOptions {
   readonly undeliveredAfterMs: number | undefined;
   readonly onUndelivered: ((entries: DeliveryLogEntry[]) => void | Promise<void>) | undefined;
   readonly maintenanceIntervalMs: number;
-  readonly reminderStore: KyselyReminderStore | undefined;
+  readonly reminderStore: ReminderStore | undefined;
   readonly reminderSweepIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly authorizeRoom: RoomAuthorizer;

@@ -1,37 +1,26 @@
+import type {
+  ClientFrame,
+  ConnectedData,
+  ErrorFrameData as WireErrorFrameData,
+  ServerFrame,
+} from '@nest-realtime/client';
 import type { RealtimeErrorCode } from './realtime-codes';
 
+// The frame shapes are defined once, in the client package (browser-safe, types only); the
+// server names them here and narrows what only it knows.
+
 /** A frame as clients send it: JSON text `{"type", "data"?, "id"?}`. */
-export interface InboundFrame {
-  /** Routes the frame to the handler subscribed to this type. */
-  type: string;
-  /** The payload, validated against the handler's DTO. */
-  data?: unknown;
-  /** Set it to get a reply (or an error) that carries it back as `replyTo`. */
-  id?: string;
-}
+export type InboundFrame = ClientFrame;
 
 /** A frame as the server sends it. */
-export interface OutboundFrame<T = unknown> {
-  type: string;
+export interface OutboundFrame<T = unknown> extends ServerFrame {
   data?: T;
-  /** The `id` of the request this frame answers. */
-  replyTo?: string;
-  /** Position in the recipient's durable log, on durable messages only. */
-  seq?: number;
-  /** Unique id of a durable message. */
-  id?: string;
 }
 
 /** `data` of an `error` frame. */
-export interface ErrorFrameData {
+export interface ErrorFrameData extends WireErrorFrameData {
   code: RealtimeErrorCode;
-  message: string;
-  details?: unknown;
 }
 
 /** `data` of the `connected` frame sent when a connection opens. */
-export interface ConnectedFrameData {
-  connectionId: string;
-  userId: string;
-  heartbeatIntervalMs: number;
-}
+export type ConnectedFrameData = ConnectedData;

@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { randomUUID } from 'node:crypto';
-import type { DeliveryLogEntry } from '../durable/delivery-log-entry.interface';
 import type { DeliveryLogTables } from '../durable/delivery-log.schema';
 import type { KyselyDeliveryLogStore } from '../durable/kysely-delivery-log.store';
 import {
@@ -11,6 +10,7 @@ import {
   type ReminderFiring,
 } from './reminder.interface';
 import type { ReminderTables } from './reminder.schema';
+import type { FiringRound, ReminderStore } from './reminder.store';
 import { inTransaction } from '../durable/in-transaction';
 import { isPostgres } from '../durable/is-postgres';
 import { olderThanCursor } from '../durable/newest-first-cursor';
@@ -29,20 +29,13 @@ type Tables = ReminderTables & DeliveryLogTables;
 type Row = Selectable<ReminderTables['realtime_reminders']>;
 
 /** What one firing round did. */
-export interface FiringRound {
-  /** Log entries written (push them live after the commit). */
-  written: DeliveryLogEntry[];
-  /** Reminders claimed and advanced (an occurrence logged before is not logged again). */
-  fired: number;
-}
-
 /**
  * Reminders on Kysely (SQLite and PostgreSQL), with the firing step that makes each occurrence
  * fire exactly once: due rows are claimed, advanced and logged in one transaction. On
  * PostgreSQL the claim is `FOR UPDATE SKIP LOCKED`, so several instances on one database take
  * disjoint rows, and "now" is the database's clock; SQLite serializes writers anyway.
  */
-export class KyselyReminderStore<DB extends Tables = Tables> {
+export class KyselyReminderStore<DB extends Tables = Tables> implements ReminderStore {
   private readonly postgres: boolean;
   private readonly db: Kysely<Tables>;
   private readonly log: KyselyDeliveryLogStore<Tables>;

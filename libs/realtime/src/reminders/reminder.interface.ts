@@ -1,6 +1,6 @@
 // The wire types live with the client SDK (browser-safe, no server code) and are shared here,
 // so a change to either side is a change to both.
-export type { Reminder, ReminderFiring } from '@app/realtime-client';
+export type { Reminder, ReminderFiring } from '@nest-realtime/client';
 
 /** What creating a reminder needs: a one-off time, or a recurring schedule. */
 export type NewReminder = {

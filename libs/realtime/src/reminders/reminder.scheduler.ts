@@ -5,31 +5,28 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { DurableDelivery } from '../durable/durable-delivery.service';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
-import {
-  REALTIME_OPTIONS,
-  REMINDER_SWEEP_INTERVAL_NAME,
-  REMINDER_TIMER_NAME,
-} from '../realtime.constants';
+import { REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
-import type { KyselyReminderStore } from './kysely-reminder.store';
+import type { ReminderStore } from './reminder.store';
 
 /** Reminders fired per transaction. */
 const ROUND_SIZE = 500;
 
 /**
- * Fires due reminders. The database is the source of truth: a timer (`realtime:reminder-next`)
- * wakes the scheduler when the next reminder is due, a sweep (`realtime:reminder-sweep`) runs
- * as a safety net, and a round at startup fires what came due while the server was down (with
+ * Fires due reminders. The database is the source of truth: a timer wakes the scheduler when
+ * the next reminder is due, a sweep every `reminderSweepIntervalMs` runs as a safety net (both
+ * the module's own timers, not the host's `SchedulerRegistry`), and a round at startup fires what came due while the server was down (with
  * its original `dueAt`). Each round claims, logs and advances in one transaction, then pushes
  * live through {@link DurableDelivery}.
  */
 @Injectable()
 export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ReminderScheduler');
-  private readonly store: KyselyReminderStore | undefined;
+  private readonly store: ReminderStore | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -37,30 +34,22 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
     private readonly delivery: DurableDelivery,
-    private readonly schedulerRegistry: SchedulerRegistry,
   ) {
     this.store = options.reminderStore;
   }
 
   onApplicationBootstrap(): void {
     if (this.store === undefined) return;
-    const sweep = setInterval(() => void this.wake(), this.options.reminderSweepIntervalMs);
-    sweep.unref();
-    this.schedulerRegistry.addInterval(REMINDER_SWEEP_INTERVAL_NAME, sweep);
+    this.sweep = setInterval(() => void this.wake(), this.options.reminderSweepIntervalMs);
+    this.sweep.unref();
     void this.wake();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    for (const [kind, name] of [
-      ['interval', REMINDER_SWEEP_INTERVAL_NAME],
-      ['timeout', REMINDER_TIMER_NAME],
-    ] as const) {
-      if (this.schedulerRegistry.doesExist(kind, name)) {
-        if (kind === 'interval') this.schedulerRegistry.deleteInterval(name);
-        else this.schedulerRegistry.deleteTimeout(name);
-      }
-    }
+    clearInterval(this.sweep);
+    clearTimeout(this.timer);
+    this.sweep = this.timer = undefined;
     await this.running;
   }
 
@@ -84,7 +73,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     return this.running;
   }
 
-  private async runRounds(store: KyselyReminderStore): Promise<void> {
+  private async runRounds(store: ReminderStore): Promise<void> {
     try {
       for (;;) {
         const { result } = await this.delivery.commit(async () => {
@@ -105,16 +94,14 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   /** Sets the timer for the next due reminder (never longer than a sweep interval). */
   private arm(nextDueAt: number | undefined): void {
-    if (this.schedulerRegistry.doesExist('timeout', REMINDER_TIMER_NAME)) {
-      this.schedulerRegistry.deleteTimeout(REMINDER_TIMER_NAME);
-    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (nextDueAt === undefined || this.stopped) return;
     const delay = Math.min(
       Math.max(0, nextDueAt - Date.now()),
       this.options.reminderSweepIntervalMs,
     );
-    const timer = setTimeout(() => void this.wake(), delay);
-    timer.unref();
-    this.schedulerRegistry.addTimeout(REMINDER_TIMER_NAME, timer);
+    this.timer = setTimeout(() => void this.wake(), delay);
+    this.timer.unref();
   }
 }

@@ -20,7 +20,7 @@ export interface ReminderTables {
 }
 
 /** Creates the reminders table (SQLite and PostgreSQL); call it from an application migration. */
-export async function createReminderTables(db: Kysely<unknown>): Promise<void> {
+export async function createReminderTables<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('realtime_reminders')
     .addColumn('id', 'text', (column) => column.primaryKey())
@@ -46,6 +46,6 @@ export async function createReminderTables(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Drops the reminders table. */
-export async function dropReminderTables(db: Kysely<unknown>): Promise<void> {
+export async function dropReminderTables<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema.dropTable('realtime_reminders').execute();
 }

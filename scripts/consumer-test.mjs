@@ -1,0 +1,468 @@
+// The consumer test: installs the two packages as a stranger would and uses them.
+//
+// Packs @nest-realtime/core and @nest-realtime/client, then, for each case below, creates a Nest
+// application in a fresh temporary directory outside the repository from nothing but the files
+// of examples/consumer (its package.json, tsconfig.json and sources: no path aliases, no access
+// to this repository's node_modules), installs the tarballs and Nest from the registry with the
+// README's install commands, builds it with tsc (`moduleResolution: node16`) and esbuild, boots
+// it, and checks it from outside: handshakes refused without a credential, a Node client of the
+// client package (request, reply, push, validation error; durable push and a reminder where
+// configured), the browser bundle in Chromium, and a clean shutdown on SIGTERM.
+//
+// Cases: the full app (durable delivery and reminders on PostgreSQL) at the lowest and at the
+// highest versions the peer ranges allow for @nestjs/* and ws, and a live-push-only app that
+// installs neither kysely nor croner.
+//
+// Usage: npm run build:packages && node scripts/consumer-test.mjs [--keep] [--only=<case>]
+// Needs: the npm registry, PostgreSQL on 127.0.0.1:5432 (trust auth; PG* variables apply),
+// Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const example = join(root, 'examples/consumer');
+const keep = process.argv.includes('--keep');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The README's install commands, as argument lists (the two package names become tarballs). */
+const RUNTIME = [
+  '@nest-realtime/core',
+  '@nest-realtime/client',
+  '@nestjs/common',
+  '@nestjs/core',
+  '@nestjs/platform-express',
+  '@nestjs/websockets',
+  'class-validator',
+  'class-transformer',
+  'reflect-metadata',
+  'rxjs',
+  'ws',
+];
+const DURABLE = ['kysely', 'pg', 'croner'];
+const DEV = ['typescript', '@types/node@20', '@types/express', '@types/ws', '@types/pg', 'esbuild'];
+
+/**
+ * Versions per case: "highest" installs each peer by its range (npm takes the highest that
+ * fits), "lowest" pins the lowest version each range allows, for the peers and for ws (a
+ * dependency of @nest-realtime/core, pinned with `overrides`). @nestjs/platform-express follows
+ * @nestjs/core.
+ */
+const corePackage = JSON.parse(readFileSync(join(root, 'libs/realtime/package.json'), 'utf8'));
+const ranges = {
+  ...corePackage.peerDependencies,
+  ws: corePackage.dependencies.ws,
+  '@nestjs/platform-express': corePackage.peerDependencies['@nestjs/core'],
+};
+const lowestOf = (range) => /(\d+\.\d+\.\d+)/.exec(range)[1];
+
+const CASES = [
+  { name: 'full-highest', durable: true, lowest: false },
+  { name: 'full-lowest', durable: true, lowest: true },
+  { name: 'live-only', durable: false, lowest: false },
+];
+
+let passed = 0;
+let failed = 0;
+function check(label, condition, detail) {
+  if (condition) {
+    passed += 1;
+    console.log(`  ✓ ${label}`);
+  } else {
+    failed += 1;
+    console.log(`  ✗ ${label}${detail === undefined ? '' : `: ${detail}`}`);
+  }
+}
+
+// npm and Node variables of the `npm run` that started us must not reach the consumer's npm.
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([key]) => !/^npm_/i.test(key) && key !== 'NODE_PATH' && key !== 'NODE_OPTIONS',
+  ),
+);
+
+function run(command, args, cwd, env = {}) {
+  return execFileSync(command, args, {
+    cwd,
+    env: { ...cleanEnv, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'nest-realtime-consumer-'));
+console.log(`consumer test in ${work}`);
+
+// 1. The tarballs, exactly what `npm publish` would upload.
+const packed = JSON.parse(
+  run(
+    'npm',
+    [
+      'pack',
+      '--json',
+      '--pack-destination',
+      work,
+      '-w',
+      '@nest-realtime/client',
+      '-w',
+      '@nest-realtime/core',
+    ],
+    root,
+  ),
+);
+const tarball = Object.fromEntries(packed.map((p) => [p.name, join(work, p.filename)]));
+console.log(`packed ${packed.map((p) => p.filename).join(', ')}`);
+
+const admin = new pg.Client({
+  host: process.env.PGHOST ?? '127.0.0.1',
+  port: Number(process.env.PGPORT ?? 5432),
+  user: process.env.PGUSER ?? 'postgres',
+  database: 'postgres',
+});
+await admin.connect();
+
+try {
+  for (const testCase of CASES) {
+    if (only !== undefined && testCase.name !== only) continue;
+    await runCase(testCase);
+  }
+} finally {
+  await admin.end();
+  if (!keep) rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`consumer: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
+
+async function runCase({ name, durable, lowest }) {
+  const versionOf = (pkg) => (lowest ? lowestOf(ranges[pkg]) : ranges[pkg]);
+  console.log(
+    `\n${name}: ${lowest ? 'lowest' : 'highest'} versions the ranges allow` +
+      `${durable ? ', with kysely + pg + croner' : ', live push only'}`,
+  );
+  const app = join(work, name);
+  cpSync(example, app, {
+    recursive: true,
+    filter: (source) =>
+      !/[/\\](node_modules|dist|live-only)([/\\]|$)|public[/\\]app\.js$/.test(source),
+  });
+  if (!durable) {
+    // The live-push-only app: its own module, no database files.
+    cpSync(join(example, 'live-only/app.module.ts'), join(app, 'src/app.module.ts'));
+    for (const file of ['database.ts', 'notes.controller.ts']) rmSync(join(app, 'src', file));
+  }
+  if (lowest) {
+    // ws is a dependency of @nest-realtime/core: pin the copy it gets, too.
+    const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    manifest.overrides = { ws: versionOf('ws') };
+    writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  }
+
+  const spec = (pkg) => tarball[pkg] ?? `${pkg}@${versionOf(pkg)}`;
+  const install = (packages, dev = false) =>
+    run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        // Pinned versions are saved as such (an override must equal the direct dependency).
+        ...(lowest ? ['--save-exact'] : []),
+        ...(dev ? ['--save-dev'] : []),
+        ...packages,
+      ],
+      app,
+    );
+  const started = Date.now();
+  try {
+    install(RUNTIME.map(spec));
+    if (durable) install(DURABLE.map(spec));
+    install(DEV, true);
+  } catch (error) {
+    check('npm install', false, `${error.stderr}`.split('\n').slice(0, 30).join('\n'));
+    return;
+  }
+  console.log(`  installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+  // What npm resolved, read from the installed tree; ws as @nest-realtime/core resolves it.
+  const installed = (pkg, from = app) => {
+    // Node's lookup: the nearest node_modules up from `from` that has the package.
+    for (let dir = from; dir.startsWith(app); dir = dirname(dir)) {
+      const manifest = join(dir, 'node_modules', pkg, 'package.json');
+      if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).version;
+    }
+    return undefined;
+  };
+  const coreDir = join(app, 'node_modules/@nest-realtime/core');
+  const resolved = Object.fromEntries(
+    Object.keys(ranges)
+      .filter((pkg) => durable || !DURABLE.includes(pkg))
+      .filter((pkg) => !['better-sqlite3'].includes(pkg))
+      .map((pkg) => [pkg, installed(pkg, pkg === 'ws' ? coreDir : app)]),
+  );
+  console.log(
+    `  resolved ${Object.entries(resolved)
+      .map(([pkg, v]) => `${pkg}@${v}`)
+      .join(', ')}`,
+  );
+  if (lowest) {
+    const off = Object.entries(resolved).filter(([pkg, v]) => v !== lowestOf(ranges[pkg]));
+    check(
+      'every peer and ws at the lowest version its range allows',
+      off.length === 0,
+      JSON.stringify(off),
+    );
+  }
+  const absent = ['kysely', 'croner', 'pg', '@nestjs/swagger', '@nestjs/schedule'].filter(
+    (pkg) => !existsSync(join(app, 'node_modules', pkg)),
+  );
+  if (!durable) {
+    check(
+      'installs neither kysely nor croner (nor pg, swagger, schedule)',
+      absent.length === 5,
+      `absent: ${absent}`,
+    );
+    const missing = spawnSyncOutput(app, "require('@nest-realtime/core/kysely')");
+    check(
+      '@nest-realtime/core/kysely without kysely fails with what to install',
+      missing.code !== 0 && missing.stderr.includes('npm install kysely'),
+      missing.stderr.split('\n').find((line) => line.includes('Error')),
+    );
+  } else {
+    check(
+      'installs neither @nestjs/swagger nor @nestjs/schedule',
+      absent.includes('@nestjs/swagger') && absent.includes('@nestjs/schedule'),
+    );
+  }
+
+  try {
+    run('npm', ['run', 'build'], app);
+    check('tsc (node16) and esbuild build it', true);
+  } catch (error) {
+    check('tsc (node16) and esbuild build it', false, `${error.stdout}${error.stderr}`);
+    return;
+  }
+  // The app skips lib checks, as Nest's starter does (some peers' own .d.ts do not pass);
+  // our declarations must pass them: every error under @nest-realtime/ fails the case.
+  let libErrors = '';
+  try {
+    run(
+      join(app, 'node_modules/.bin/tsc'),
+      ['-p', 'tsconfig.json', '--noEmit', '--skipLibCheck', 'false'],
+      app,
+    );
+  } catch (error) {
+    libErrors = `${error.stdout}`;
+  }
+  const ours = libErrors.split('\n').filter((line) => line.includes('@nest-realtime/'));
+  check('our declarations type-check with skipLibCheck off', ours.length === 0, ours.join('\n'));
+
+  let database;
+  if (durable) {
+    database = `consumer_${process.pid}_${name.replace(/\W/g, '_')}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await admin.query(`CREATE DATABASE ${database}`);
+  }
+  const env = {
+    PORT: '0',
+    ...(database === undefined
+      ? {}
+      : { DATABASE_URL: `postgres://${admin.user}@${admin.host}:${admin.port}/${database}` }),
+  };
+  const server = spawn(process.execPath, ['dist/main.js'], {
+    cwd: app,
+    env: { ...cleanEnv, ...env },
+  });
+  let output = '';
+  server.stdout.on('data', (chunk) => (output += chunk));
+  server.stderr.on('data', (chunk) => (output += chunk));
+  try {
+    const url = await listening(server, () => output);
+    check(`boots (${url})`, true);
+
+    const wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
+    check('handshake without a credential: 401', (await handshake(wsUrl, {})) === 401);
+    check(
+      'handshake with a wrong token: 401',
+      (await handshake(wsUrl, { authorization: 'Bearer wrong' })) === 401,
+    );
+    check(
+      'handshake on another path: 404',
+      (await handshake(`${url.replace(/^http/, 'ws')}/nope`, {
+        authorization: 'Bearer alice-token',
+      })) === 404,
+    );
+
+    const args = ['dist/client.js', url, 'alice-token', ...(durable ? ['--durable'] : [])];
+    const client = spawnSyncOutput(app, undefined, args);
+    let seen;
+    try {
+      seen = JSON.parse(client.stdout.trim().split('\n').pop());
+    } catch {
+      check('Node client ran', false, `${client.stdout}${client.stderr}`);
+      return;
+    }
+    check(
+      'Node client: request answered ({ delivered: 1 })',
+      seen.reply?.delivered === 1,
+      JSON.stringify(seen.reply),
+    );
+    check(
+      'Node client: push received',
+      seen.said?.from === 'alice' && seen.said?.text === 'hello',
+      JSON.stringify(seen.said),
+    );
+    check(
+      'Node client: bad payload answered VALIDATION_FAILED',
+      seen.invalid === 'VALIDATION_FAILED',
+      seen.invalid,
+    );
+    if (durable) {
+      check(
+        'Node client: durable push with seq 1',
+        seen.note?.seq === 1 && seen.note?.data?.text === 'written before it was sent',
+        JSON.stringify(seen.note),
+      );
+      check('Node client: reminder fired', seen.reminder === 'stand up', seen.reminder);
+      const { rows } = await withDatabase(database, (db) =>
+        db.query(
+          "SELECT seq, type FROM realtime_delivery_log WHERE user_id = 'alice' ORDER BY seq",
+        ),
+      );
+      check(
+        'the log holds what the client saw: the note (seq 1), then the reminder (seq 2)',
+        JSON.stringify(rows.map((row) => [Number(row.seq), row.type])) ===
+          JSON.stringify([
+            [1, 'note'],
+            [2, 'schedule-reminder'],
+          ]),
+        JSON.stringify(rows),
+      );
+    }
+
+    await browserCheck(url);
+  } finally {
+    const exited = server.exitCode !== null ? Promise.resolve() : once(server, 'exit');
+    server.kill('SIGTERM');
+    const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
+    const result = await Promise.race([exited, timeout]);
+    if (result === 'timeout') server.kill('SIGKILL');
+    // Nest's shutdown hooks run, then re-raise the signal: the process ends by SIGTERM.
+    check(
+      'shuts down on SIGTERM within 15 s, logging no error',
+      result !== 'timeout' &&
+        (server.exitCode === 0 || server.signalCode === 'SIGTERM') &&
+        !/ERROR|Unhandled|uncaught/i.test(output),
+      `exit ${server.exitCode ?? server.signalCode}; ${output.slice(-800)}`,
+    );
+    if (database !== undefined) await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+  }
+}
+
+async function browserCheck(url) {
+  const profile = mkdtempSync(join(tmpdir(), 'consumer-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: JSON.parse(readFileSync(join(root, 'test/support/chromium-flags.json'), 'utf8')).args,
+  });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${url}/#token=bob-token`);
+    const log = page.locator('#log');
+    try {
+      await page.waitForFunction(
+        () => {
+          const text = document.querySelector('#log')?.textContent ?? '';
+          return (
+            text.includes('reply delivered=1') && text.includes('said bob: hello from the browser')
+          );
+        },
+        undefined,
+        { timeout: 15_000 },
+      );
+      check('browser bundle in Chromium: ticket, connect, request, reply, push', true);
+    } catch {
+      check(
+        'browser bundle in Chromium: ticket, connect, request, reply, push',
+        false,
+        `${await log.textContent()} ${errors.join('; ')}`,
+      );
+    }
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+function listening(server, output) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening on" within 30 s:\n${output()}`)),
+      30_000,
+    );
+    const onData = () => {
+      const match = /listening on (http:\/\/\S+)/.exec(output());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1].replace('[::1]', '127.0.0.1'));
+      }
+    };
+    server.stdout.on('data', onData);
+    server.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before listening:\n${output()}`));
+    });
+  });
+}
+
+function handshake(url, headers) {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode);
+      response.resume();
+      socket.terminate();
+    });
+    socket.once('open', () => {
+      resolve(101);
+      socket.terminate();
+    });
+    socket.once('error', () => resolve(0));
+  });
+}
+
+function spawnSyncOutput(cwd, script, args = ['-e', script]) {
+  try {
+    const stdout = execFileSync(process.execPath, args, {
+      cwd,
+      env: cleanEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr: '' };
+  } catch (error) {
+    return { code: error.status ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
+  }
+}
+
+async function withDatabase(database, use) {
+  const db = new pg.Client({ host: admin.host, port: admin.port, user: admin.user, database });
+  await db.connect();
+  try {
+    return await use(db);
+  } finally {
+    await db.end();
+  }
+}
