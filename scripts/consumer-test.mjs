@@ -32,22 +32,12 @@ const keep = process.argv.includes('--keep');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The README's install commands, as argument lists (the two package names become tarballs). */
-const RUNTIME = [
-  '@nest-realtime/core',
-  '@nest-realtime/client',
-  '@nestjs/common',
-  '@nestjs/core',
-  '@nestjs/platform-express',
-  '@nestjs/websockets',
-  'class-validator',
-  'class-transformer',
-  'reflect-metadata',
-  'rxjs',
-  'ws',
-];
-const DURABLE = ['kysely', 'pg', 'croner'];
-const DEV = ['typescript', '@types/node@20', '@types/express', '@types/ws', '@types/pg', 'esbuild'];
+/** The README's install commands (examples/consumer/install.json); our two become tarballs. */
+const {
+  runtime: RUNTIME,
+  durable: DURABLE,
+  dev: DEV,
+} = JSON.parse(readFileSync(join(example, 'install.json'), 'utf8'));
 
 /**
  * Versions per case: "highest" installs each peer by its range (npm takes the highest that
