@@ -17,9 +17,8 @@ function heavyLoadedBy(entry: string): string[] {
       if (match) heavy.add(match[1]);
     }
     console.log(JSON.stringify([...heavy].sort()));`;
-  return JSON.parse(
-    execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }),
-  );
+  const output = execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
+  return JSON.parse(output) as string[];
 }
 
 function builtFiles(dir: string): string[] {
