@@ -90,6 +90,11 @@ function run(command, args, cwd, env = {}) {
 
 const work = mkdtempSync(join(tmpdir(), 'nest-realtime-consumer-'));
 console.log(`consumer test in ${work}`);
+// Nothing above the app may lend it packages: Node would find them on its way up.
+for (let dir = dirname(work); ; dir = dirname(dir)) {
+  check(`no node_modules in ${dir}`, !existsSync(join(dir, 'node_modules')));
+  if (dirname(dir) === dir) break;
+}
 
 // 1. The tarballs, exactly what `npm publish` would upload.
 const packed = JSON.parse(
@@ -129,7 +134,8 @@ try {
   if (!keep) rmSync(work, { recursive: true, force: true });
 }
 
-console.log(`consumer: ${passed} passed, ${failed} failed`);
+// Not the "N passed, N failed" form: the closing line of CI is the test runner's.
+console.log(`consumer test: ${passed} checks passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
 
 async function runCase({ name, durable, lowest }) {
