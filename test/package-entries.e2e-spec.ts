@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..');
 const HEAVY =
-  /node_modules\/(kysely|croner|luxon|cron|@nestjs\/swagger|@nestjs\/schedule|pg|better-sqlite3)\//;
+  /node_modules\/(kysely|croner|luxon|cron|@nestjs\/swagger|@nestjs\/schedule|pg|better-sqlite3|ioredis)\//;
 
 /** The heavy packages a fresh Node process has loaded after requiring `entry`. */
 function heavyLoadedBy(entry: string): string[] {
@@ -30,7 +30,7 @@ function builtFiles(dir: string): string[] {
 // What requiring each entry of the built package costs an app: the main entry must not pull in
 // what only durable delivery or reminders need (run against dist/, as an app would load it).
 describe('@nest-realtime/core entry points (built package)', () => {
-  it('the main entry loads no database, cron, scheduler or swagger package', () => {
+  it('the main entry loads no database, cron, scheduler, Redis or swagger package', () => {
     expect(heavyLoadedBy('@nest-realtime/core')).toEqual([]);
   });
 
@@ -40,6 +40,10 @@ describe('@nest-realtime/core entry points (built package)', () => {
 
   it('/reminders loads kysely and croner', () => {
     expect(heavyLoadedBy('@nest-realtime/core/reminders')).toEqual(['croner', 'kysely']);
+  });
+
+  it('/redis loads ioredis and nothing of the database', () => {
+    expect(heavyLoadedBy('@nest-realtime/core/redis')).toEqual(['ioredis']);
   });
 
   it('the built JavaScript names no swagger and no path alias of this repository', () => {

@@ -39,6 +39,7 @@ describe('Durable delivery: log, acks and resume (library)', () => {
       append: (entries) => store.append(entries),
       ackMany: (acks) => store.ackMany(acks),
       head: (userId) => store.head(userId),
+      lastSeqs: (userIds) => store.lastSeqs(userIds),
       prune: (retention, now) => store.prune(retention, now),
       takeUndelivered: (cutoff, limit, report) => store.takeUndelivered(cutoff, limit, report),
       readAfter: async (userId, afterSeq, limit) => {

@@ -53,6 +53,10 @@ export class FaultyDeliveryLogStore implements DeliveryLogStore {
     return this.call('head', () => this.inner.head(userId));
   }
 
+  lastSeqs(userIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.call('lastSeqs', () => this.inner.lastSeqs(userIds));
+  }
+
   prune(retention: DeliveryLogRetention, now: number): Promise<number> {
     return this.call('prune', () => this.inner.prune(retention, now));
   }

@@ -6,13 +6,16 @@ import type { AddressInfo } from 'node:net';
  * own, so a test can make that server unreachable for that process alone: {@link refuse} closes
  * the listening socket (new connections get ECONNREFUSED, as while a database restarts),
  * {@link swallow} accepts new connections and never answers (a network that drops packets), and
- * {@link accept} forwards again, on the same port. Connections already forwarded are left alone;
+ * {@link accept} forwards again, on the same port; {@link delay} slows the way to the server. Connections already forwarded are left alone;
  * end them at the server (`pg_terminate_backend`) to see what a restart does to them.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private swallowing = false;
+  /** Milliseconds by which bytes towards the server are held back (0: forwarded at once). */
+  private delayMs = 0;
+  private readonly delayed = new Set<NodeJS.Timeout>();
 
   private constructor(
     private readonly targetHost: string,
@@ -58,9 +61,19 @@ export class TcpProxy {
     server.close();
   }
 
+  /**
+   * Holds every byte towards the server back by `ms` from now on, in order (a slow path one
+   * way): a command the client sends reaches the server `ms` later.
+   */
+  delay(ms: number): void {
+    this.delayMs = ms;
+  }
+
   /** Refuses new connections and cuts every forwarded one. */
   close(): void {
     this.refuse();
+    for (const timer of this.delayed) clearTimeout(timer);
+    this.delayed.clear();
     for (const socket of this.sockets) socket.destroy();
   }
 
@@ -73,12 +86,24 @@ export class TcpProxy {
       return;
     }
     const upstream = createConnection(this.targetPort, this.targetHost);
+    client.on('data', (chunk: Buffer) => {
+      if (this.delayMs === 0) {
+        upstream.write(chunk);
+        return;
+      }
+      // The same delay for every chunk keeps them in order.
+      const timer = setTimeout(() => {
+        this.delayed.delete(timer);
+        if (!upstream.destroyed) upstream.write(chunk);
+      }, this.delayMs);
+      this.delayed.add(timer);
+    });
+    upstream.pipe(client);
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],
     ] as const) {
       this.sockets.add(from);
-      from.pipe(to);
       // One side failing or closing ends the other, as a real network path would.
       from.on('error', () => to.destroy());
       from.on('close', () => {

@@ -57,6 +57,12 @@ export { RealtimeConnection } from './registry/realtime-connection';
 
 export { RealtimePublisher, type PushOptions } from './delivery/realtime.publisher';
 export type { RealtimeBus } from './delivery/realtime-bus.interface';
+export type {
+  ClusterTransport,
+  ClusterTransportHandlers,
+  ClusterTransportState,
+} from './cluster/cluster-transport.interface';
+export type { SequencedFrame } from './durable/sequenced-frame';
 export { PreparedFrame } from './delivery/prepared-frame';
 export type { DeliveryTarget } from './delivery/delivery-target';
 

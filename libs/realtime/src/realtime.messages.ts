@@ -110,3 +110,22 @@ export const isolatingFailedGroup = (callers: number): string =>
 export const optionalPeerMissing = (entry: string, packageName: string, feature: string): string =>
   `${entry} (${feature}) needs the package "${packageName}", which is not installed. ` +
   `Install it next to @nest-realtime/core: npm install ${packageName}`;
+
+export const positionCheckFailed = (error: unknown): string =>
+  `Could not compare connections with their delivery logs; trying again later: ${
+    error instanceof Error ? error.message : String(error)
+  }`;
+
+export const clusterPublishFailed = (state: string): string =>
+  `Cluster bus ${state}: messages are not reaching the other instances (they catch up on durable entries from the log; live pushes are lost) until it is up again.`;
+
+export const clusterTransportUp = (): string =>
+  'Cluster bus up: publishing to and receiving from the other instances.';
+
+export const clusterTransportDown = (error: unknown): string =>
+  `Cluster bus down (${
+    error instanceof Error ? error.message : 'connection closed'
+  }): pushes reach this instance's connections only until it is back; durable entries are caught up then.`;
+
+export const transportStartedTwice = (): string =>
+  'RedisClusterTransport.start() was called twice: give each RealtimeModule its own transport.';

@@ -4,6 +4,7 @@ import { CredentialExpiryService } from './auth/credential-expiry.service';
 import { HandshakeAuthenticator } from './auth/handshake.authenticator';
 import { WsTicketService } from './auth/ws-ticket.service';
 import { MemoryWsTicketStore } from './auth/ws-ticket.store';
+import { ClusterRealtimeBus } from './cluster/cluster-realtime.bus';
 import { ConnectionSender } from './delivery/connection.sender';
 import { LocalRealtimeBus } from './delivery/local-realtime.bus';
 import { RealtimePublisher } from './delivery/realtime.publisher';
@@ -16,6 +17,7 @@ import { DeliveryLogWriter } from './durable/delivery-log.writer';
 import { DurableCatchUp } from './durable/durable-catch-up.service';
 import { DurableDelivery } from './durable/durable-delivery.service';
 import { DurablePositionTracker } from './durable/durable-position.tracker';
+import { DurableStreamSequencer } from './durable/durable-stream.sequencer';
 import { DeliveryRequestHandler } from './durable/delivery-request.handler';
 import { ReminderScheduler } from './reminders/reminder.scheduler';
 import { DeliveryMaintenance } from './durable/delivery-maintenance.service';
@@ -47,8 +49,18 @@ import { ConnectionRegistry } from './registry/connection-registry';
         options.ticketStore ?? new MemoryWsTicketStore(),
       inject: [REALTIME_OPTIONS],
     },
-    { provide: REALTIME_BUS, useExisting: LocalRealtimeBus },
+    {
+      provide: REALTIME_BUS,
+      useFactory: (
+        options: ResolvedRealtimeOptions,
+        local: LocalRealtimeBus,
+        cluster: ClusterRealtimeBus,
+      ) => (options.cluster === undefined ? local : cluster),
+      inject: [REALTIME_OPTIONS, LocalRealtimeBus, ClusterRealtimeBus],
+    },
     LocalRealtimeBus,
+    ClusterRealtimeBus,
+    DurableStreamSequencer,
     ConnectionRegistry,
     ConnectionSender,
     RealtimePublisher,

@@ -1,4 +1,5 @@
 import type { DeliveryTarget } from './delivery-target';
+import type { SequencedFrame } from '../durable/sequenced-frame';
 import type { PreparedFrame } from './prepared-frame';
 
 /**
@@ -13,4 +14,11 @@ export interface RealtimeBus {
    * @returns how many sockets of this instance it was written to.
    */
   publish(target: DeliveryTarget, frame: PreparedFrame): number;
+
+  /**
+   * Forwards a committed durable entry to the other instances (a cluster bus), which push it
+   * to their connections of its user in seq order. This instance's connections get it from
+   * the committing code, not from here. A single-process bus leaves it out.
+   */
+  forwardDurable?(item: SequencedFrame): void;
 }

@@ -42,6 +42,12 @@ export interface DeliveryLogStore {
   head(userId: string): Promise<DeliveryLogHead>;
 
   /**
+   * The last seq of each of `userIds` that has a log, in as few queries as the store can
+   * (the position check asks for every user connected to an instance at once).
+   */
+  lastSeqs(userIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+
+  /**
    * Removes what `retention` no longer keeps, as of `now` (ms since the epoch).
    *
    * @returns how many entries were removed.

@@ -1,9 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { RealtimeBus } from '../delivery/realtime-bus.interface';
+import { REALTIME_BUS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import type { DeliveryLogEntry, NewDeliveryLogEntry } from './delivery-log-entry.interface';
 import type { DeliveryLogStore } from './delivery-log.store';
-import { DurablePositionTracker } from './durable-position.tracker';
+import { DurableStreamSequencer } from './durable-stream.sequencer';
 import { mayBeCausedByAnEntry } from './entry-error.classifier';
+import { sequencedFrameOf } from './sequenced-frame';
 
 /** A caller's entries waiting for the next group commit. */
 interface Waiting {
@@ -34,7 +37,10 @@ export class DeliveryLogWriter {
   /** The last commit in line; each waits for the one before. */
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly positions: DurablePositionTracker) {}
+  constructor(
+    private readonly sequencer: DurableStreamSequencer,
+    @Inject(REALTIME_BUS) private readonly bus: RealtimeBus,
+  ) {}
 
   /** Queues entries (already checked) for the next group commit. */
   append(
@@ -109,9 +115,14 @@ export class DeliveryLogWriter {
     }
   }
 
+  /** Pushes committed entries to this instance's connections and forwards them to the others. */
   private pushAll(written: readonly DeliveryLogEntry[]): number {
     let reached = 0;
-    for (const entry of written) reached += this.positions.pushLive(entry);
+    for (const entry of written) {
+      const item = sequencedFrameOf(entry);
+      reached += this.sequencer.accept(item);
+      this.bus.forwardDurable?.(item);
+    }
     return reached;
   }
 }

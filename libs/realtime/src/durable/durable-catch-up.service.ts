@@ -8,10 +8,10 @@ import * as messages from '../realtime.messages';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
-import type { DeliveryLogEntry } from './delivery-log-entry.interface';
 import { CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogStore } from './delivery-log.store';
-import { DurablePositionTracker, frameOf } from './durable-position.tracker';
+import { DurablePositionTracker } from './durable-position.tracker';
+import { frameOf, type SequencedFrame } from './sequenced-frame';
 import { invalidField } from './invalid-field';
 
 /** The `resume` answer: how many entries the replay sent and where the log stands. */
@@ -121,7 +121,7 @@ export class DurableCatchUp {
    *
    * @throws RealtimeException `VALIDATION_FAILED` when a catch-up already runs on it.
    */
-  private hold(connection: RealtimeConnection): DeliveryLogEntry[] {
+  private hold(connection: RealtimeConnection): SequencedFrame[] {
     const pending = this.positions.hold(connection);
     if (pending === undefined) {
       throw invalidField('lastSeq', 'notResuming', messages.resumeInProgress());
@@ -130,22 +130,25 @@ export class DurableCatchUp {
   }
 
   /**
-   * Sends, paced, the live entries held while the replay ran (those past `cursor`), until none
-   * is left; the caller then switches the connection to live in the same synchronous stretch.
+   * Sends, paced, the live entries held while the replay ran that continue right after
+   * `cursor`, until none does; the caller then switches the connection to live in the same
+   * synchronous stretch, and what is left (past a gap) waits there for the gap to be filled.
    *
    * @returns the seq the connection then stands at.
    */
   private async sendHeld(
     connection: RealtimeConnection,
-    pending: DeliveryLogEntry[],
+    pending: SequencedFrame[],
     cursor: number,
   ): Promise<number> {
-    while (pending.length > 0 && connection.registered) {
+    while (connection.registered) {
+      if (!pending.some((item) => item.seq === cursor + 1)) break;
       if (!(await this.paced(connection))) break;
-      const entry = pending.shift()!;
-      if (entry.seq <= cursor) continue;
-      this.sender.sendPrepared(connection, frameOf(entry));
-      cursor = entry.seq;
+      // Found again after the wait: more may have been held meanwhile.
+      const index = pending.findIndex((item) => item.seq === cursor + 1);
+      const [item] = pending.splice(index, 1);
+      this.sender.sendPrepared(connection, item.frame);
+      cursor = item.seq;
     }
     return cursor;
   }

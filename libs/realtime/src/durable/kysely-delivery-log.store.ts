@@ -258,6 +258,20 @@ export class KyselyDeliveryLogStore<
     return this.readHead(this.db, userId);
   }
 
+  async lastSeqs(userIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const heads = new Map<string, number>();
+    // Bounded IN lists: one query per 500 users keeps every statement small.
+    for (let start = 0; start < userIds.length; start += 500) {
+      const rows = await this.db
+        .selectFrom('realtime_delivery_cursors')
+        .select(['user_id', 'last_seq'])
+        .where('user_id', 'in', userIds.slice(start, start + 500))
+        .execute();
+      for (const row of rows) heads.set(row.user_id, Number(row.last_seq));
+    }
+    return heads;
+  }
+
   async prune(retention: DeliveryLogRetention, now: number): Promise<number> {
     return inTransaction(this.db, async (trx) => {
       const { maxAgeMs, maxEntriesPerUser } = retention;

@@ -3,6 +3,7 @@ import type {
   DeliveryLogEntry,
   DeliveryLogRetention,
 } from '../durable/delivery-log-entry.interface';
+import type { ClusterTransport } from '../cluster/cluster-transport.interface';
 import type { ReminderStore } from '../reminders/reminder.store';
 import type { IncomingMessage } from 'node:http';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
@@ -124,6 +125,27 @@ export interface RealtimeModuleOptions {
    * timer. Default `5000`.
    */
   reminderSweepIntervalMs?: number;
+  /**
+   * Runs the module on several instances as one: every publish (`toUser`, `toRoom`, `toAll`,
+   * `toConnection`) and every committed durable entry also reaches the other instances through
+   * this transport (for example `new RedisClusterTransport({ url })` from
+   * `@nest-realtime/core/redis`), each of which delivers to its own connections. Default: none,
+   * this process only.
+   */
+  cluster?: ClusterTransport;
+  /**
+   * Milliseconds a live durable entry that arrived past a gap (its predecessor, written on
+   * another instance, is still on the way) waits before the gap is read from the log. Default
+   * `250`.
+   */
+  gapWaitMs?: number;
+  /**
+   * With `cluster`: milliseconds between checks of every local connection's position against
+   * its user's log (one query per instance), which catch up a connection that missed the last
+   * entry of a burst (a message the cluster transport lost). `0` turns the check off. Default
+   * `5000`.
+   */
+  positionCheckIntervalMs?: number;
   /**
    * Milliseconds to wait, at shutdown, for clients to answer the 1001 close before they are
    * terminated. Default `5000`.

@@ -29,6 +29,8 @@ const DEFAULTS = {
   maxEntryDataBytes: 64 * 1024,
   reminderSweepIntervalMs: 5_000,
   maintenanceIntervalMs: 60_000,
+  gapWaitMs: 250,
+  positionCheckIntervalMs: 5_000,
 } as const;
 
 const denyAllRooms = (): boolean => false;
@@ -140,6 +142,14 @@ export function resolveRealtimeOptions(
       DEFAULTS.maxEntryDataBytes,
     ),
     reminderStore: options.reminderStore,
+    cluster: options.cluster,
+    gapWaitMs: positive('gapWaitMs', options.gapWaitMs, DEFAULTS.gapWaitMs),
+    positionCheckIntervalMs: nonNegative(
+      problems,
+      'positionCheckIntervalMs',
+      options.positionCheckIntervalMs,
+      DEFAULTS.positionCheckIntervalMs,
+    ),
     retention:
       options.retention === undefined
         ? undefined

@@ -3,6 +3,7 @@ import type {
   DeliveryLogEntry,
   DeliveryLogRetention,
 } from '../durable/delivery-log-entry.interface';
+import type { ClusterTransport } from '../cluster/cluster-transport.interface';
 import type { ReminderStore } from '../reminders/reminder.store';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type {
@@ -36,6 +37,9 @@ export interface ResolvedRealtimeOptions {
   readonly onUndelivered: ((entries: DeliveryLogEntry[]) => void | Promise<void>) | undefined;
   readonly maintenanceIntervalMs: number;
   readonly reminderStore: ReminderStore | undefined;
+  readonly cluster: ClusterTransport | undefined;
+  readonly gapWaitMs: number;
+  readonly positionCheckIntervalMs: number;
   readonly reminderSweepIntervalMs: number;
   readonly shutdownTimeoutMs: number;
   readonly authorizeRoom: RoomAuthorizer;

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import type { GatewayEndpoint } from '../adapter/gateway-endpoint';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
 import { supportsDirectWrite } from '../delivery/ws-internals';
-import type { DeliveryLogEntry } from '../durable/delivery-log-entry.interface';
+import type { SequencedFrame } from '../durable/sequenced-frame';
 
 const CONNECTION = Symbol('realtime:connection');
 
@@ -33,7 +33,15 @@ export class RealtimeConnection {
    * While the connection catches up on its durable log: live durable entries that arrived
    * meanwhile, sent once the replay is done. `undefined` when not replaying.
    */
-  replayPending: DeliveryLogEntry[] | undefined = undefined;
+  replayPending: SequencedFrame[] | undefined = undefined;
+  /**
+   * Live durable entries that arrived past a gap (in a cluster, entries of one user written by
+   * several instances may cross on the bus), by seq; they wait for the missing ones, or for the
+   * catch-up that reads the gap from the log. `undefined` while there is no gap.
+   */
+  durableAhead: Map<number, SequencedFrame> | undefined = undefined;
+  /** Started when a gap opens; reads the gap from the log if it has not closed by then. */
+  gapTimer: NodeJS.Timeout | undefined = undefined;
   /** Highest durable `seq` sent on this connection; a live entry at or below it is a repeat. */
   lastDurableSeq = 0;
   /**

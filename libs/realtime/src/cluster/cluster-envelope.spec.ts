@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { DeliveryTarget } from '../delivery/delivery-target';
+import { decode, encodeDurable, encodeLive, ORIGIN_BYTES } from './cluster-envelope';
+
+describe('cluster envelope', () => {
+  const origin = randomBytes(ORIGIN_BYTES);
+  const payload = Buffer.from('{"type":"note","data":{"text":"héllo"}}');
+
+  it.each<DeliveryTarget>([
+    { kind: 'user', userId: 'ünïcode-user' },
+    { kind: 'room', room: 'team:42' },
+    { kind: 'connection', connectionId: 'c-1' },
+    { kind: 'all' },
+  ])('carries a live publish to %j with its payload and origin', (target) => {
+    const decoded = decode(encodeLive(origin, target, payload));
+
+    expect(decoded?.origin.equals(origin)).toBe(true);
+    expect(decoded?.message).toEqual({ kind: 'live', target, payload });
+  });
+
+  it('carries a durable entry with its user and seq', () => {
+    const decoded = decode(encodeDurable(origin, 'alice', 9_007_199_254_740_991, payload));
+
+    expect(decoded?.message).toEqual({
+      kind: 'durable',
+      userId: 'alice',
+      seq: 9_007_199_254_740_991,
+      payload,
+    });
+  });
+
+  it('reads nothing from a message that is not one of ours', () => {
+    const valid = encodeDurable(origin, 'alice', 1, payload);
+    expect(decode(Buffer.from('hello'))).toBeUndefined();
+    expect(decode(valid.subarray(0, 1 + ORIGIN_BYTES + 2 + 3))).toBeUndefined();
+    const unknownKind = Buffer.from(encodeLive(origin, { kind: 'all' }, payload));
+    unknownKind[0] = 99;
+    expect(decode(unknownKind)).toBeUndefined();
+  });
+});
