@@ -47,6 +47,8 @@ export interface AppConfig {
   databaseFile: string;
   /** PostgreSQL connection URL; when set, PostgreSQL is used instead of SQLite. Never log it. */
   databaseUrl: string | undefined;
+  /** Several instances over Redis when set. */
+  redisUrl: string | undefined;
   /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
   postgresTimeouts: PostgresTimeouts;
   idempotency: IdempotencySettings;

@@ -58,6 +58,11 @@ export class AppConfigService {
     return this.config.databaseUrl;
   }
 
+  /** REDIS_URL: run as one of several instances when set. Never log it (it may hold a password). */
+  get redisUrl(): string | undefined {
+    return this.config.redisUrl;
+  }
+
   /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
   get postgresTimeouts(): PostgresTimeouts {
     return { ...this.config.postgresTimeouts };

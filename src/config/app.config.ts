@@ -38,6 +38,7 @@ export function createAppConfig(
     dataDir,
     databaseFile,
     databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
     postgresTimeouts: {
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: env.DATABASE_LOCK_TIMEOUT_MS,

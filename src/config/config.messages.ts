@@ -56,3 +56,13 @@ export function jwtSecretFileEmpty(file: string): string {
 export function validationFailed(): string {
   return 'Validation failed';
 }
+
+/** REDIS_URL that is not a Redis URL. */
+export function redisUrlInvalid(): string {
+  return 'REDIS_URL must be a redis:// or rediss:// URL';
+}
+
+/** REDIS_URL without PostgreSQL. */
+export function redisNeedsPostgres(): string {
+  return 'REDIS_URL needs DATABASE_URL: several instances share one PostgreSQL database (SQLite serves a single process)';
+}

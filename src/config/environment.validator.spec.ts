@@ -108,6 +108,20 @@ describe('validateEnvironment', () => {
     expect(error.message).toContain(messages.jwtSecretRequired());
   });
 
+  it('takes REDIS_URL with PostgreSQL; refuses it with SQLite, or when it is no Redis URL', () => {
+    const postgres = 'postgres://u@127.0.0.1:5432/db';
+    expect(
+      validateEnvironment({ REDIS_URL: 'redis://:pw@127.0.0.1:6379/0', DATABASE_URL: postgres })
+        .REDIS_URL,
+    ).toBe('redis://:pw@127.0.0.1:6379/0');
+    const sqlite = validationError({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(sqlite.variables).toEqual(['REDIS_URL']);
+    expect(sqlite.problems).toEqual([messages.redisNeedsPostgres()]);
+    const invalid = validationError({ REDIS_URL: 'http://secret@host', DATABASE_URL: postgres });
+    expect(invalid.problems).toEqual([messages.redisUrlInvalid()]);
+    expect(invalid.message).not.toContain('secret');
+  });
+
   it('accepts production with JWT_SECRET and never echoes values in its messages', () => {
     expect(
       validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 's3cr3t-value' }).JWT_SECRET,

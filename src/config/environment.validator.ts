@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import * as messages from './config.messages';
 import { EnvironmentValidationError } from './environment-validation.error';
 import { EnvironmentVariables } from './environment.variables';
 
@@ -25,11 +26,13 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
     stopAtFirstError: true,
     validationError: { target: false, value: false },
   });
-  if (errors.length > 0) {
-    throw new EnvironmentValidationError(
-      errors.map((error) => error.property),
-      errors.flatMap((error) => Object.values(error.constraints ?? {})),
-    );
+  const variables = errors.map((error) => error.property);
+  const problems = errors.flatMap((error) => Object.values(error.constraints ?? {}));
+  // Several instances share one database; SQLite is held by one process.
+  if (env.REDIS_URL !== undefined && env.DATABASE_URL === undefined) {
+    variables.push('REDIS_URL');
+    problems.push(messages.redisNeedsPostgres());
   }
+  if (variables.length > 0) throw new EnvironmentValidationError(variables, problems);
   return env;
 }

@@ -97,6 +97,16 @@ export class EnvironmentVariables {
   DATABASE_URL?: string;
 
   /**
+   * `redis://…` (or `rediss://…`): run as one of several instances, with Redis carrying pushes,
+   * durable entries and one-time tickets between them. Needs {@link DATABASE_URL}: SQLite serves
+   * one process. Unset: a single instance.
+   */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.REDIS_URL !== undefined)
+  @Matches(/^rediss?:\/\/\S+$/, { message: messages.redisUrlInvalid() })
+  REDIS_URL?: string;
+
+  /**
    * PostgreSQL `statement_timeout` of every connection, in ms: a longer statement is cancelled
    * and its request answered 503. `0` leaves the server's setting. Default `10000`.
    */

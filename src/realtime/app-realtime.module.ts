@@ -3,6 +3,8 @@ import { RealtimeModule } from '@nest-realtime/core';
 import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
 import { KyselyReminderStore } from '@nest-realtime/core/reminders';
 import { AuthModule } from '../auth/auth.module';
+import { ClusterConnections } from '../cluster/cluster-connections';
+import { ClusterModule } from '../cluster/cluster.module';
 import { AppConfigModule, AppConfigService } from '../config';
 import { AppGateway } from './app.gateway';
 import { authorizeRoom } from './room-policy';
@@ -12,18 +14,22 @@ import { logUndelivered } from './undelivered.logger';
 @Module({
   imports: [
     RealtimeModule.forRootAsync({
-      imports: [AppConfigModule],
-      inject: [AppConfigService, KyselyDeliveryLogStore, KyselyReminderStore],
+      imports: [AppConfigModule, ClusterModule],
+      inject: [AppConfigService, KyselyDeliveryLogStore, KyselyReminderStore, ClusterConnections],
       useFactory: (
         config: AppConfigService,
         deliveryLog: KyselyDeliveryLogStore,
         reminderStore: KyselyReminderStore,
+        cluster: ClusterConnections,
       ) => ({
         ...config.realtime,
         authorizeRoom,
         deliveryLog,
         reminderStore,
         onUndelivered: logUndelivered,
+        // With REDIS_URL: pushes, durable entries and tickets reach every instance.
+        cluster: cluster.transport,
+        ticketStore: cluster.tickets,
       }),
     }),
     AuthModule,
