@@ -1,4 +1,5 @@
 import {
+  ConnectionRegistry,
   DurableDelivery,
   RealtimePublisher,
   type RealtimeModuleOptions,
@@ -144,6 +145,25 @@ describeWithPostgres('The module on several instances (Redis cluster bus)', () =
       'to-user:{"n":1}',
     ]);
     expect(await seen(bobOnB)).toEqual(['to-all:{"n":3}', 'to-room:{"n":2}']);
+  });
+
+  it("disconnectUser on one instance closes the user's sockets on every instance with 1008", async () => {
+    const a = await startInstance();
+    const b = await startInstance();
+    const henryOnA = await connect(a, 'henry');
+    const henryOnB = await connect(b, 'henry');
+    const ivyOnA = await connect(a, 'ivy');
+
+    const started = Date.now();
+    expect(b.publisher.disconnectUser('henry')).toBe(1);
+
+    for (const client of [henryOnA, henryOnB]) {
+      expect(await client.closed).toEqual({ code: 1008, reason: 'signed out' });
+    }
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(a.server.app.get(ConnectionRegistry).isOnline('henry')).toBe(false);
+    expect(b.server.app.get(ConnectionRegistry).isOnline('henry')).toBe(false);
+    expect((await ivyOnA.request('whoami')).data.userId).toBe('ivy');
   });
 
   it('a user entries written alternately on two instances reach a raw client on each with seq strictly +1', async () => {

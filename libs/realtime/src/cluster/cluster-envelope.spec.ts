@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { DeliveryTarget } from '../delivery/delivery-target';
-import { decode, encodeDurable, encodeLive, ORIGIN_BYTES } from './cluster-envelope';
+import {
+  decode,
+  encodeDisconnect,
+  encodeDurable,
+  encodeLive,
+  ORIGIN_BYTES,
+} from './cluster-envelope';
 
 describe('cluster envelope', () => {
   const origin = randomBytes(ORIGIN_BYTES);
@@ -26,6 +32,15 @@ describe('cluster envelope', () => {
       userId: 'alice',
       seq: 9_007_199_254_740_991,
       payload,
+    });
+  });
+
+  it("carries a command to close a user's connections", () => {
+    expect(decode(encodeDisconnect(origin, 'alice', 1008, 'signed out'))?.message).toEqual({
+      kind: 'disconnect',
+      userId: 'alice',
+      code: 1008,
+      reason: 'signed out',
     });
   });
 

@@ -1,7 +1,7 @@
 import type { DeliveryTarget } from '../delivery/delivery-target';
 
-/** Message kinds on the bus: a live publish per target kind, or a committed durable entry. */
-const KIND = { user: 1, room: 2, connection: 3, all: 4, durable: 5 } as const;
+/** Message kinds on the bus: a live publish per target kind, a committed durable entry, or a command to close a user's connections. */
+const KIND = { user: 1, room: 2, connection: 3, all: 4, durable: 5, disconnect: 6 } as const;
 
 /** Length of an instance id on the wire. */
 export const ORIGIN_BYTES = 16;
@@ -14,6 +14,12 @@ export type ClusterMessage =
       readonly userId: string;
       readonly seq: number;
       readonly payload: Buffer;
+    }
+  | {
+      readonly kind: 'disconnect';
+      readonly userId: string;
+      readonly code: number;
+      readonly reason: string;
     };
 
 /*
@@ -46,6 +52,22 @@ export function encodeDurable(
   return encode(KIND.durable, origin, userId, seq, payload);
 }
 
+/** Encodes a command to close every connection of `userId`. */
+export function encodeDisconnect(
+  origin: Buffer,
+  userId: string,
+  code: number,
+  reason: string,
+): Buffer {
+  return encode(
+    KIND.disconnect,
+    origin,
+    userId,
+    undefined,
+    Buffer.from(JSON.stringify({ code, reason })),
+  );
+}
+
 /**
  * Decodes a bus message.
  *
@@ -67,8 +89,26 @@ export function decode(message: Buffer): { origin: Buffer; message: ClusterMessa
     return { origin, message: { kind: 'durable', userId: key, seq, payload } };
   }
   const payload = message.subarray(offset);
+  if (kind === KIND.disconnect) return decodeDisconnect(origin, key, payload);
   const target = targetOf(kind, key);
   return target === undefined ? undefined : { origin, message: { kind: 'live', target, payload } };
+}
+
+function decodeDisconnect(
+  origin: Buffer,
+  userId: string,
+  payload: Buffer,
+): { origin: Buffer; message: ClusterMessage } | undefined {
+  try {
+    const { code, reason } = JSON.parse(payload.toString('utf8')) as {
+      code: unknown;
+      reason: unknown;
+    };
+    if (typeof code !== 'number' || typeof reason !== 'string') return undefined;
+    return { origin, message: { kind: 'disconnect', userId, code, reason } };
+  } catch {
+    return undefined;
+  }
 }
 
 function targetOf(kind: number, key: string): DeliveryTarget | undefined {

@@ -15,7 +15,13 @@ import type { SequencedFrame } from '../durable/sequenced-frame';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
 import { REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
-import { decode, encodeDurable, encodeLive, ORIGIN_BYTES } from './cluster-envelope';
+import {
+  decode,
+  encodeDisconnect,
+  encodeDurable,
+  encodeLive,
+  ORIGIN_BYTES,
+} from './cluster-envelope';
 import type { ClusterTransport } from './cluster-transport.interface';
 
 /**
@@ -81,6 +87,14 @@ export class ClusterRealtimeBus
     return reached;
   }
 
+  disconnectUser(userId: string, code: number, reason: string): number {
+    const closed = this.local.disconnectUser(userId, code, reason);
+    if (this.transport !== undefined) {
+      this.send(() => encodeDisconnect(this.origin, userId, code, reason));
+    }
+    return closed;
+  }
+
   forwardDurable(item: SequencedFrame): void {
     if (this.transport === undefined) return;
     this.send(() => encodeDurable(this.origin, item.userId, item.seq, item.frame.payload));
@@ -102,6 +116,8 @@ export class ClusterRealtimeBus
     const { message } = decoded;
     if (message.kind === 'live') {
       this.local.publish(message.target, PreparedFrame.fromPayload(message.payload));
+    } else if (message.kind === 'disconnect') {
+      this.local.disconnectUser(message.userId, message.code, message.reason);
     } else {
       this.sequencer.accept({
         userId: message.userId,

@@ -29,6 +29,17 @@ export class LocalRealtimeBus implements RealtimeBus {
     }
   }
 
+  disconnectUser(userId: string, code: number, reason: string): number {
+    let closed = 0;
+    // A copy: removing a connection changes the user's set.
+    for (const connection of [...this.registry.connectionsOf(userId)]) {
+      this.registry.remove(connection);
+      connection.socket.close(code, reason);
+      closed++;
+    }
+    return closed;
+  }
+
   private sendToEach(connections: Iterable<RealtimeConnection>, frame: PreparedFrame): number {
     let reached = 0;
     // Deleting the current element while iterating a Set or Map is safe, so a slow consumer

@@ -16,6 +16,14 @@ export interface RealtimeBus {
   publish(target: DeliveryTarget, frame: PreparedFrame): number;
 
   /**
+   * Closes every connection of `userId` with `code` and `reason` — on every instance, for a
+   * cluster bus — and forgets them at once.
+   *
+   * @returns how many sockets of this instance it closed.
+   */
+  disconnectUser(userId: string, code: number, reason: string): number;
+
+  /**
    * Forwards a committed durable entry to the other instances (a cluster bus), which push it
    * to their connections of its user in seq order. This instance's connections get it from
    * the committing code, not from here. A single-process bus leaves it out.

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import { REALTIME_BUS } from '../realtime.constants';
 import { encodeFrame } from '../protocol/frame.codec';
 import { PreparedFrame } from './prepared-frame';
@@ -34,6 +35,22 @@ export class RealtimePublisher {
   /** To every open connection. */
   toAll<T>(type: string, data: T, options?: PushOptions): number {
     return this.bus.publish({ kind: 'all' }, encode(type, data, options));
+  }
+
+  /**
+   * Signs a user out of every connection: closes each of the user's sockets, on every instance
+   * of a cluster, with 1008 and reason `signed out` (or the `code` and `reason` given), and
+   * forgets them at once. Revoking the user's credentials, so that a reconnect is refused, is
+   * the app's part.
+   *
+   * @returns how many sockets of this instance it closed.
+   */
+  disconnectUser(
+    userId: string,
+    code: number = RealtimeCloseCode.POLICY_VIOLATION,
+    reason: string = RealtimeCloseReason.SIGNED_OUT,
+  ): number {
+    return this.bus.disconnectUser(userId, code, reason);
   }
 
   /** To one connection. */

@@ -49,7 +49,7 @@ export interface CloseCodeDescription {
 export const RealtimeCloseCode = {
   /** The server is shutting down or restarting. */
   GOING_AWAY: 1001,
-  /** A policy was broken: the credential expired, or the rate limit was abused. */
+  /** A policy was broken: the credential expired or was revoked, or the rate limit was abused. */
   POLICY_VIOLATION: 1008,
   /** An inbound frame was larger than `maxPayloadBytes`. */
   MESSAGE_TOO_BIG: 1009,
@@ -76,7 +76,7 @@ export const CLOSE_CODE_CATALOGUE: readonly CloseCodeDescription[] = [
     code: RealtimeCloseCode.POLICY_VIOLATION,
     name: 'policy violation',
     meaning:
-      'The credential expired (reason "credential expired") or the client kept sending over the rate limit (reason "rate limit exceeded"). Reconnect with a fresh credential and a slower pace.',
+      'The credential expired (reason "credential expired"), the user was signed out everywhere (reason "signed out"), or the client kept sending over the rate limit (reason "rate limit exceeded"). Reconnect with a fresh credential and a slower pace.',
     reconnect: true,
   },
   {
@@ -109,6 +109,7 @@ export const CLOSE_CODE_CATALOGUE: readonly CloseCodeDescription[] = [
 export const RealtimeCloseReason = {
   SHUTDOWN: 'server shutting down',
   CREDENTIAL_EXPIRED: 'credential expired',
+  SIGNED_OUT: 'signed out',
   RATE_LIMIT_EXCEEDED: 'rate limit exceeded',
   SLOW_CONSUMER: 'slow consumer',
   INTERNAL: 'internal error',
