@@ -14,7 +14,8 @@ export function isAuthUser(value: unknown): value is AuthUser {
     typeof claims.username === 'string' &&
     (USER_ROLES as readonly unknown[]).includes(claims.role) &&
     (claims.exp === undefined || typeof claims.exp === 'number') &&
-    (claims.iat === undefined || typeof claims.iat === 'number')
+    (claims.iat === undefined || typeof claims.iat === 'number') &&
+    (claims.gen === undefined || Number.isSafeInteger(claims.gen))
   );
 }
 

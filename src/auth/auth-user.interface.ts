@@ -13,4 +13,6 @@ export interface AuthUser {
   iat?: number;
   /** Expires at, seconds since the epoch. */
   exp?: number;
+  /** The user's token generation when it was issued; absent (0) on tokens from before it. */
+  gen?: number;
 }

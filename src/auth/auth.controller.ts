@@ -29,6 +29,19 @@ export class AuthController {
   }
 
   /**
+   * Signs out everywhere: 204; every access token and WebSocket ticket of the user issued so far
+   * is refused from now on (401), and the user's open WebSockets, on every instance, are closed
+   * with 1008 `signed out`.
+   */
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth(BEARER)
+  logout(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.auth.logout(user);
+  }
+
+  /**
    * Issues a one-time, 30-second ticket for a browser's WebSocket handshake (`?ticket=`), since
    * browsers cannot set an `Authorization` header on a WebSocket.
    */

@@ -1,7 +1,7 @@
-import { ConflictException, Global, Module, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@nest-realtime/core';
+import { RealtimeModule, WsTicketService } from '@nest-realtime/core';
 import { ScopedEnvironment } from '../../test/support/scoped-environment';
 import { AppConfigModule } from '../config/app-config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -9,19 +9,6 @@ import type { AuthUser } from './auth-user.interface';
 import * as messages from './auth.messages';
 import { AuthModule } from './auth.module';
 import { AuthService } from './auth.service';
-
-/** Stands in for the global realtime module, which provides the ticket service in the app. */
-@Global()
-@Module({
-  providers: [
-    {
-      provide: WsTicketService,
-      useFactory: () => new WsTicketService(resolveRealtimeOptions({}), new MemoryWsTicketStore()),
-    },
-  ],
-  exports: [WsTicketService],
-})
-class TicketsModule {}
 
 describe('AuthService', () => {
   let env: ScopedEnvironment;
@@ -35,7 +22,7 @@ describe('AuthService', () => {
       JWT_EXPIRES_IN_SECONDS: '120',
     }));
     moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule, DatabaseModule, TicketsModule, AuthModule],
+      imports: [AppConfigModule, DatabaseModule, RealtimeModule.forRoot({}), AuthModule],
     }).compile();
     await moduleRef.init();
     auth = moduleRef.get(AuthService);
@@ -67,6 +54,7 @@ describe('AuthService', () => {
       sub: ada.id,
       username: 'ada',
       role: 'admin',
+      gen: 0,
       iat: expect.any(Number),
       exp: expect.any(Number),
     });

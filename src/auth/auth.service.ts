@@ -1,11 +1,12 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { WsTicketService, type IssuedWsTicket } from '@nest-realtime/core';
+import { RealtimePublisher, WsTicketService, type IssuedWsTicket } from '@nest-realtime/core';
 import { AppConfigService } from '../config/app-config.service';
 import { UsersService } from '../users/users.service';
 import type { AuthUser } from './auth-user.interface';
 import * as messages from './auth.messages';
 import type { AccessToken, RegisteredUser } from './auth.responses';
+import { TokenGenerations } from './token-generations';
 
 /** Registration, login and WebSocket tickets. */
 @Injectable()
@@ -15,6 +16,8 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly tickets: WsTicketService,
     private readonly config: AppConfigService,
+    private readonly generations: TokenGenerations,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   /**
@@ -35,11 +38,23 @@ export class AuthService {
   async login(username: string, password: string): Promise<AccessToken> {
     const user = await this.users.verifyCredentials(username, password);
     if (user === undefined) throw new UnauthorizedException(messages.invalidUsernameOrPassword());
-    const claims: AuthUser = { sub: user.id, username: user.username, role: user.role };
+    const gen = (await this.generations.current(user.id)) ?? 0;
+    const claims: AuthUser = { sub: user.id, username: user.username, role: user.role, gen };
     return {
       accessToken: await this.jwt.signAsync(claims),
       expiresIn: this.config.jwtExpiresInSeconds,
     };
+  }
+
+  /**
+   * Signs the user out everywhere: every access token and ticket issued so far stops working on
+   * REST and on the WebSocket handshake (401), on every instance, and every open socket of the
+   * user, on every instance, is closed with 1008 `signed out`.
+   */
+  async logout(user: AuthUser): Promise<void> {
+    // The revocation commits first: a socket that reconnects after its close is refused.
+    await this.generations.advance(user.sub);
+    this.realtime.disconnectUser(user.sub);
   }
 
   /** Issues a one-time WebSocket ticket standing for the already authenticated `user`. */

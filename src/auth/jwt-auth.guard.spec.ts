@@ -3,10 +3,18 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { JwtService } from '@nestjs/jwt';
 import { WsTicketService, MemoryWsTicketStore, resolveRealtimeOptions } from '@nest-realtime/core';
 import { markWebSocketUpgrade } from '@nest-realtime/core';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { Kysely } from 'kysely';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { AuthUser } from './auth-user.interface';
+import { ScopedEnvironment } from '../../test/support/scoped-environment';
+import { AppConfigModule } from '../config/app-config.module';
+import { DATABASE } from '../database/database.constants';
+import { DatabaseModule } from '../database/database.module';
+import type { DatabaseSchema } from '../database/database.schema';
 import * as messages from './auth.messages';
+import { TokenGenerations } from './token-generations';
 import type { AuthenticatedRequest } from './authenticated-request.interface';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
@@ -46,10 +54,36 @@ describe('JwtAuthGuard', () => {
   });
   let tickets: WsTicketService;
   let guard: JwtAuthGuard;
+  let env: ScopedEnvironment;
+  let moduleRef: TestingModule;
+  let generations: TokenGenerations;
 
-  beforeEach(() => {
+  // A real (SQLite, migrated) database holds the user whose token generation the guard checks.
+  beforeEach(async () => {
+    env = new ScopedEnvironment('jwt-guard', (dir) => ({ JWT_SECRET: SECRET, DATA_DIR: dir }));
+    moduleRef = await Test.createTestingModule({
+      imports: [AppConfigModule, DatabaseModule],
+    }).compile();
+    await moduleRef.init();
+    const db = moduleRef.get<Kysely<DatabaseSchema>>(DATABASE);
+    await db
+      .insertInto('users')
+      .values({
+        id: CLAIMS.sub,
+        username: CLAIMS.username,
+        password_hash: 'unused',
+        role: CLAIMS.role,
+        created_at: new Date().toISOString(),
+      })
+      .execute();
+    generations = new TokenGenerations(db);
     tickets = new WsTicketService(resolveRealtimeOptions({}), new MemoryWsTicketStore());
-    guard = new JwtAuthGuard(jwt, tickets);
+    guard = new JwtAuthGuard(jwt, tickets, generations);
+  });
+
+  afterEach(async () => {
+    await moduleRef.close();
+    env.restore();
   });
 
   async function authenticate(request: AuthenticatedRequest): Promise<AuthUser | undefined> {
@@ -125,6 +159,28 @@ describe('JwtAuthGuard', () => {
     await expect(tickets.takeDeferred(first)).resolves.toBe(true);
     await expectRefused(upgrade(`/ws?ticket=${ticket}`));
     await expectRefused(upgrade('/ws?ticket=never-issued'));
+  });
+
+  it('refuses tokens and tickets issued before the user signed out everywhere', async () => {
+    const before = await jwt.signAsync(CLAIMS);
+    const { ticket } = await tickets.issue(await jwt.verifyAsync<AuthUser>(before));
+    await expect(
+      authenticate(requestWith({ authorization: `Bearer ${before}` })),
+    ).resolves.toMatchObject(CLAIMS);
+
+    await generations.advance(CLAIMS.sub);
+
+    await expectRefused(requestWith({ authorization: `Bearer ${before}` }));
+    await expectRefused(upgrade(`/ws?ticket=${ticket}`));
+    const after = await jwt.signAsync({ ...CLAIMS, gen: 1 });
+    await expect(
+      authenticate(requestWith({ authorization: `Bearer ${after}` })),
+    ).resolves.toMatchObject({ ...CLAIMS, gen: 1 });
+  });
+
+  it('refuses the token of a user that no longer exists', async () => {
+    const stranger = await jwt.signAsync({ ...CLAIMS, sub: 'no-such-user' });
+    await expectRefused(requestWith({ authorization: `Bearer ${stranger}` }));
   });
 
   it('refuses a ticket issued for a token that has expired since', async () => {

@@ -10,6 +10,7 @@ import type { AuthUser } from './auth-user.interface';
 import { isAuthUser } from './auth-user.checks';
 import * as messages from './auth.messages';
 import type { AuthenticatedRequest } from './authenticated-request.interface';
+import { TokenGenerations } from './token-generations';
 
 /** The only algorithm accepted: `none` and asymmetric algorithms (key confusion) are refused. */
 export const JWT_ALGORITHM = 'HS256';
@@ -19,13 +20,17 @@ export const JWT_ALGORITHM = 'HS256';
  * {@link AuthUser}. Accepts an `Authorization: Bearer` access token; on a WebSocket upgrade that
  * the realtime adapter is handling (never on a REST route) also a one-time `?ticket=` or
  * `?token=`. A token must carry `exp`. Every failure is a 401 with a fixed text: the reason (bad
- * signature, expired, reused ticket) is not the client's to learn, and no credential is logged.
+ * signature, expired, reused ticket, signed out) is not the client's to learn, and no
+ * credential is logged. A token of an earlier generation (the user signed out everywhere since,
+ * `POST /auth/logout`) is refused; the generation is read from the database on every request,
+ * so a sign-out holds on every instance at once.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly jwt: JwtService,
     private readonly tickets: WsTicketService,
+    private readonly generations: TokenGenerations,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,9 +41,16 @@ export class JwtAuthGuard implements CanActivate {
       credential.source === 'ticket'
         ? await this.redeemTicket(credential.value, request)
         : await this.verifyToken(credential.value);
-    if (user === undefined) throw new UnauthorizedException(messages.invalidCredentials());
+    if (user === undefined || !(await this.isCurrent(user))) {
+      throw new UnauthorizedException(messages.invalidCredentials());
+    }
     request.user = user;
     return true;
+  }
+
+  /** Whether the credential is of the user's current generation (not signed out since). */
+  private async isCurrent(user: AuthUser): Promise<boolean> {
+    return (await this.generations.current(user.sub)) === (user.gen ?? 0);
   }
 
   private async verifyToken(token: string): Promise<AuthUser | undefined> {

@@ -13,6 +13,8 @@ export interface UsersTable {
   role: 'user' | 'admin';
   /** ISO 8601, set on insert and never updated. */
   created_at: ColumnType<string, string, never>;
+  /** Tokens (claim `gen`) of an earlier generation are refused; signing out moves it on. */
+  token_generation: ColumnType<number, number | undefined, number>;
 }
 
 /** `notifications`: each recipient's copy of a notification (the inbox). */

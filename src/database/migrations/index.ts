@@ -6,6 +6,7 @@ import * as reminders from './0004_reminders';
 import * as idempotencyKeys from './0005_idempotency_keys';
 import * as deliveryLogDedupeKey from './0006_delivery_log_dedupe_key';
 import * as idempotencyKeysCreatedAt from './0007_idempotency_keys_created_at';
+import * as usersTokenGeneration from './0008_users_token_generation';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_idempotency_keys': idempotencyKeys,
   '0006_delivery_log_dedupe_key': deliveryLogDedupeKey,
   '0007_idempotency_keys_created_at': idempotencyKeysCreatedAt,
+  '0008_users_token_generation': usersTokenGeneration,
 };
