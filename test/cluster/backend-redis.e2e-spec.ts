@@ -55,7 +55,7 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
       REDIS_URL: redis.url,
       JWT_SECRET: 'backend-redis-test-secret-long-enough',
     };
-    // One after the other: both run the migrations at boot.
+    // One after the other, to keep the boot light (concurrent boots: concurrent-boot.e2e-spec).
     backend = await spawnBackend(env);
     other = await spawnBackend(env);
   });
