@@ -68,7 +68,8 @@ describe('DatabaseModule', () => {
       code: 'SQLITE_CONSTRAINT_UNIQUE',
     });
     await expect(
-      sql`insert into users values ('c', 'cy', 'h', 'root', 'now')`.execute(db),
+      sql`insert into users (id, username, password_hash, role, created_at)
+        values ('c', 'cy', 'h', 'root', 'now')`.execute(db),
     ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_CHECK' });
   });
 

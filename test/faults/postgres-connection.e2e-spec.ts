@@ -159,11 +159,14 @@ describeWithPostgres('Reference backend on PostgreSQL: connections dropped or re
 
   /** Ends the backend's server processes (idle ones only, unless `all`), as a restart does. */
   async function terminateBackendConnections(all = false): Promise<number> {
-    const { rows } = await sql<{ pid: number }>`
-      select pid from pg_stat_activity
+    // One statement picks and signals the sessions: a connection that the app takes from the
+    // pool between a separate select and its terminate would fail in its query instead of being
+    // reported lost by the pool, and the count of losses to wait for would be off by one.
+    const { rows } = await sql<{ terminated: string }>`
+      select count(*) filter (where pg_terminate_backend(pid)) as terminated
+      from pg_stat_activity
       where application_name = ${scoped.schema} and (${all} or state = 'idle')`.execute(scoped.db);
-    for (const { pid } of rows) await sql`select pg_terminate_backend(${pid})`.execute(scoped.db);
-    return rows.length;
+    return Number(rows[0].terminated);
   }
 
   /**
