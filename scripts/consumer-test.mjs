@@ -78,10 +78,11 @@ const cleanEnv = Object.fromEntries(
   ),
 );
 
-function run(command, args, cwd, env = {}) {
+/** Runs a command to completion; throws (with its output) when it fails. */
+function run(command, args, cwd) {
   return execFileSync(command, args, {
     cwd,
-    env: { ...cleanEnv, ...env },
+    env: cleanEnv,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
@@ -226,7 +227,7 @@ async function runCase({ name, durable, lowest }) {
       absent.length === 5,
       `absent: ${absent}`,
     );
-    const missing = spawnSyncOutput(app, "require('@nest-realtime/core/kysely')");
+    const missing = runNode(app, ['-e', "require('@nest-realtime/core/kysely')"]);
     check(
       '@nest-realtime/core/kysely without kysely fails with what to install',
       missing.code !== 0 && missing.stderr.includes('npm install kysely'),
@@ -298,7 +299,7 @@ async function runCase({ name, durable, lowest }) {
     );
 
     const args = ['dist/client.js', url, 'alice-token', ...(durable ? ['--durable'] : [])];
-    const client = spawnSyncOutput(app, undefined, args);
+    const client = runNode(app, args);
     let seen;
     try {
       seen = JSON.parse(client.stdout.trim().split('\n').pop());
@@ -438,7 +439,8 @@ function handshake(url, headers) {
   });
 }
 
-function spawnSyncOutput(cwd, script, args = ['-e', script]) {
+/** Runs `node <args>` in the app for at most a minute: its exit code and output, never a throw. */
+function runNode(cwd, args) {
   try {
     const stdout = execFileSync(process.execPath, args, {
       cwd,

@@ -8,13 +8,12 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_ALGORITHM, JwtAuthGuard } from './jwt-auth.guard';
 import { RolesGuard } from './roles.guard';
-import { TokenGenerations } from './token-generations';
 
 /**
  * Registration, login, access tokens and the guards that check them. Needs `WsTicketService`
  * from the (global) realtime module.
  *
- * `JwtModule` and `TokenGenerations` are re-exported so that a module importing this one can build `JwtAuthGuard` when
+ * `JwtModule` and `UsersModule` are re-exported so that a module importing this one can build `JwtAuthGuard` when
  * it names it in `@UseGuards()`, which Nest does with the importing module's providers.
  */
 @Module({
@@ -34,7 +33,7 @@ import { TokenGenerations } from './token-generations';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtAuthGuard, RolesGuard, TokenGenerations],
-  exports: [JwtAuthGuard, RolesGuard, JwtModule, TokenGenerations],
+  providers: [AuthService, JwtAuthGuard, RolesGuard],
+  exports: [JwtAuthGuard, RolesGuard, JwtModule, UsersModule],
 })
 export class AuthModule {}

@@ -6,7 +6,6 @@ import { UsersService } from '../users/users.service';
 import type { AuthUser } from './auth-user.interface';
 import * as messages from './auth.messages';
 import type { AccessToken, RegisteredUser } from './auth.responses';
-import { TokenGenerations } from './token-generations';
 
 /** Registration, login and WebSocket tickets. */
 @Injectable()
@@ -16,7 +15,6 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly tickets: WsTicketService,
     private readonly config: AppConfigService,
-    private readonly generations: TokenGenerations,
     private readonly realtime: RealtimePublisher,
   ) {}
 
@@ -38,8 +36,12 @@ export class AuthService {
   async login(username: string, password: string): Promise<AccessToken> {
     const user = await this.users.verifyCredentials(username, password);
     if (user === undefined) throw new UnauthorizedException(messages.invalidUsernameOrPassword());
-    const gen = (await this.generations.current(user.id)) ?? 0;
-    const claims: AuthUser = { sub: user.id, username: user.username, role: user.role, gen };
+    const claims: AuthUser = {
+      sub: user.id,
+      username: user.username,
+      role: user.role,
+      gen: user.tokenGeneration,
+    };
     return {
       accessToken: await this.jwt.signAsync(claims),
       expiresIn: this.config.jwtExpiresInSeconds,
@@ -53,7 +55,7 @@ export class AuthService {
    */
   async logout(user: AuthUser): Promise<void> {
     // The revocation commits first: a socket that reconnects after its close is refused.
-    await this.generations.advance(user.sub);
+    await this.users.signOutEverywhere(user.sub);
     this.realtime.disconnectUser(user.sub);
   }
 

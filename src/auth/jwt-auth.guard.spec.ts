@@ -14,7 +14,8 @@ import { DATABASE } from '../database/database.constants';
 import { DatabaseModule } from '../database/database.module';
 import type { DatabaseSchema } from '../database/database.schema';
 import * as messages from './auth.messages';
-import { TokenGenerations } from './token-generations';
+import { UsersModule } from '../users/users.module';
+import { UsersService } from '../users/users.service';
 import type { AuthenticatedRequest } from './authenticated-request.interface';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
@@ -56,13 +57,13 @@ describe('JwtAuthGuard', () => {
   let guard: JwtAuthGuard;
   let env: ScopedEnvironment;
   let moduleRef: TestingModule;
-  let generations: TokenGenerations;
+  let users: UsersService;
 
   // A real (SQLite, migrated) database holds the user whose token generation the guard checks.
   beforeEach(async () => {
     env = new ScopedEnvironment('jwt-guard', (dir) => ({ JWT_SECRET: SECRET, DATA_DIR: dir }));
     moduleRef = await Test.createTestingModule({
-      imports: [AppConfigModule, DatabaseModule],
+      imports: [AppConfigModule, DatabaseModule, UsersModule],
     }).compile();
     await moduleRef.init();
     const db = moduleRef.get<Kysely<DatabaseSchema>>(DATABASE);
@@ -76,9 +77,9 @@ describe('JwtAuthGuard', () => {
         created_at: new Date().toISOString(),
       })
       .execute();
-    generations = new TokenGenerations(db);
+    users = moduleRef.get(UsersService);
     tickets = new WsTicketService(resolveRealtimeOptions({}), new MemoryWsTicketStore());
-    guard = new JwtAuthGuard(jwt, tickets, generations);
+    guard = new JwtAuthGuard(jwt, tickets, users);
   });
 
   afterEach(async () => {
@@ -168,7 +169,7 @@ describe('JwtAuthGuard', () => {
       authenticate(requestWith({ authorization: `Bearer ${before}` })),
     ).resolves.toMatchObject(CLAIMS);
 
-    await generations.advance(CLAIMS.sub);
+    await users.signOutEverywhere(CLAIMS.sub);
 
     await expectRefused(requestWith({ authorization: `Bearer ${before}` }));
     await expectRefused(upgrade(`/ws?ticket=${ticket}`));

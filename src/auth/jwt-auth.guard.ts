@@ -10,7 +10,7 @@ import type { AuthUser } from './auth-user.interface';
 import { isAuthUser } from './auth-user.checks';
 import * as messages from './auth.messages';
 import type { AuthenticatedRequest } from './authenticated-request.interface';
-import { TokenGenerations } from './token-generations';
+import { UsersService } from '../users/users.service';
 
 /** The only algorithm accepted: `none` and asymmetric algorithms (key confusion) are refused. */
 export const JWT_ALGORITHM = 'HS256';
@@ -30,7 +30,7 @@ export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly jwt: JwtService,
     private readonly tickets: WsTicketService,
-    private readonly generations: TokenGenerations,
+    private readonly users: UsersService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -50,7 +50,7 @@ export class JwtAuthGuard implements CanActivate {
 
   /** Whether the credential is of the user's current generation (not signed out since). */
   private async isCurrent(user: AuthUser): Promise<boolean> {
-    return (await this.generations.current(user.sub)) === (user.gen ?? 0);
+    return (await this.users.tokenGeneration(user.sub)) === (user.gen ?? 0);
   }
 
   private async verifyToken(token: string): Promise<AuthUser | undefined> {

@@ -16,6 +16,7 @@ describe('UsersRepository', () => {
     passwordHash: 'scrypt$2$1$1$c2FsdA==$aGFzaA==',
     role: 'user',
     createdAt: '2025-01-01T00:00:00.000Z',
+    tokenGeneration: 0,
   };
 
   beforeEach(async () => {
@@ -36,6 +37,18 @@ describe('UsersRepository', () => {
     env.restore();
   });
 
+  it("moves a user's token generation on, one step per call", async () => {
+    await repository.create(ada);
+    await expect(repository.tokenGeneration(ada.id)).resolves.toBe(0);
+    await Promise.all([
+      repository.advanceTokenGeneration(ada.id),
+      repository.advanceTokenGeneration(ada.id),
+    ]);
+    await expect(repository.tokenGeneration(ada.id)).resolves.toBe(2);
+    await expect(repository.findById(ada.id)).resolves.toMatchObject({ tokenGeneration: 2 });
+    await expect(repository.tokenGeneration('no-such-user')).resolves.toBeUndefined();
+  });
+
   it('creates, finds and counts users', async () => {
     await expect(repository.count()).resolves.toBe(0);
     const publicAda = {
@@ -43,6 +56,7 @@ describe('UsersRepository', () => {
       username: ada.username,
       role: ada.role,
       createdAt: ada.createdAt,
+      tokenGeneration: 0,
     };
     await expect(repository.create(ada)).resolves.toEqual(publicAda);
     await expect(repository.findByUsername('ada')).resolves.toEqual(ada);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { isUniqueViolation } from '../database/database.errors';
 import type { DatabaseSchema, UsersTable } from '../database/database.schema';
 import { InjectDatabase } from '../database/inject-database.decorator';
-import type { User, UserWithCredentials } from './user.interface';
+import type { NewUser, User, UserWithCredentials } from './user.interface';
 import { UsernameTakenError } from './username-taken.error';
 
 /** Reads and writes the `users` table. */
@@ -24,7 +24,7 @@ export class UsersRepository {
    *
    * @throws UsernameTakenError when the username exists.
    */
-  async create(user: UserWithCredentials): Promise<User> {
+  async create(user: NewUser): Promise<User> {
     try {
       await this.db
         .insertInto('users')
@@ -40,7 +40,13 @@ export class UsersRepository {
       if (isUniqueViolation(error)) throw new UsernameTakenError(user.username);
       throw error;
     }
-    return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt };
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      createdAt: user.createdAt,
+      tokenGeneration: 0,
+    };
   }
 
   /** The user with this exact username, with its password hash; `undefined` if none. */
@@ -63,6 +69,25 @@ export class UsersRepository {
     return row === undefined ? undefined : toUser(row);
   }
 
+  /** The user's token generation; `undefined` for a user that does not exist (any more). */
+  async tokenGeneration(id: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('token_generation')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row === undefined ? undefined : Number(row.token_generation);
+  }
+
+  /** Moves the user on to a new token generation, in one statement (concurrent calls add up). */
+  async advanceTokenGeneration(id: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ token_generation: sql<number>`token_generation + 1` })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** How many users exist. */
   async count(): Promise<number> {
     const { count } = await this.db
@@ -75,5 +100,12 @@ export class UsersRepository {
 }
 
 function toUser(row: Selectable<UsersTable>): User {
-  return { id: row.id, username: row.username, role: row.role, createdAt: row.created_at };
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    createdAt: row.created_at,
+    // PostgreSQL's integer arrives as a number; Number() keeps SQLite and PostgreSQL alike.
+    tokenGeneration: Number(row.token_generation),
+  };
 }

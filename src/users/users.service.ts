@@ -64,7 +64,26 @@ export class UsersService {
       return undefined;
     }
     if (!(await this.hasher.verify(password, user.passwordHash))) return undefined;
-    return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt };
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      createdAt: user.createdAt,
+      tokenGeneration: user.tokenGeneration,
+    };
+  }
+
+  /**
+   * The user's current token generation (a token of another is refused); `undefined` for a
+   * user that does not exist (any more).
+   */
+  tokenGeneration(id: string): Promise<number | undefined> {
+    return this.users.tokenGeneration(id);
+  }
+
+  /** Voids every access token and ticket issued to the user so far (signing out everywhere). */
+  signOutEverywhere(id: string): Promise<void> {
+    return this.users.advanceTokenGeneration(id);
   }
 
   /** The user with this id; `undefined` if none. */

@@ -82,10 +82,26 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
     });
     clients.push(client);
 
+    const minted = await jsonRequest(`${backend.httpUrl}/auth/ws-ticket`, {
+      method: 'POST',
+      token,
+      timeoutMs: 10_000,
+    });
+
     await redis.kill();
     const degraded = await healthUntil(backend, (reply) => reply.body?.redis === 'down');
     expect(degraded.status).toBe(200);
     expect(degraded.body).toMatchObject({ status: 'degraded', database: 'up', redis: 'down' });
+    // Tickets live in Redis: issuing and redeeming one answer 503 (retryable), nothing hangs.
+    const noTicket = await jsonRequest(`${backend.httpUrl}/auth/ws-ticket`, {
+      method: 'POST',
+      token,
+      timeoutMs: 10_000,
+    });
+    expect(noTicket.status).toBe(503);
+    await expect(
+      WsTestClient.open(`${backend.wsUrl}?ticket=${minted.body.ticket as string}`),
+    ).rejects.toMatchObject({ status: 503 });
 
     const sent = await jsonRequest(`${backend.httpUrl}/notifications`, {
       method: 'POST',

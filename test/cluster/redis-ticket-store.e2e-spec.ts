@@ -2,6 +2,8 @@ import { WsTicketService } from '@nest-realtime/core';
 import { RedisWsTicketStore } from '@nest-realtime/core/redis';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { ServiceUnavailableException } from '@nestjs/common';
+import * as messages from '../../libs/realtime/src/realtime.messages';
 import { startLibraryTestApp, type LibraryTestApp } from '../support/library-test-app';
 import { TestRedisServer } from '../support/redis-server';
 
@@ -75,13 +77,15 @@ describe('One-time tickets in Redis (several instances)', () => {
     }
   });
 
-  it('fails at once, without waiting, while Redis is down', async () => {
+  it('fails at once, without waiting, with a 503 while Redis is down', async () => {
     const tickets = store();
     await tickets.put('before', { sub: 'erin' }, Date.now() + 30_000);
     await redis.kill();
 
     const started = Date.now();
-    await expect(tickets.take('before', Date.now())).rejects.toThrow();
+    const failure = tickets.take('before', Date.now());
+    await expect(failure).rejects.toBeInstanceOf(ServiceUnavailableException);
+    await expect(failure).rejects.toThrow(messages.ticketStoreUnavailable());
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -129,3 +129,6 @@ export const clusterTransportDown = (error: unknown): string =>
 
 export const transportStartedTwice = (): string =>
   'RedisClusterTransport.start() was called twice: give each RealtimeModule its own transport.';
+
+export const ticketStoreUnavailable = (): string =>
+  'The ticket store (Redis) is unavailable; try again shortly.';

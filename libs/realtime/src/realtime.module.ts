@@ -49,15 +49,9 @@ import { ConnectionRegistry } from './registry/connection-registry';
         options.ticketStore ?? new MemoryWsTicketStore(),
       inject: [REALTIME_OPTIONS],
     },
-    {
-      provide: REALTIME_BUS,
-      useFactory: (
-        options: ResolvedRealtimeOptions,
-        local: LocalRealtimeBus,
-        cluster: ClusterRealtimeBus,
-      ) => (options.cluster === undefined ? local : cluster),
-      inject: [REALTIME_OPTIONS, LocalRealtimeBus, ClusterRealtimeBus],
-    },
+    // Without a `cluster` transport the cluster bus is the local bus and nothing more. An alias
+    // (not a factory returning the same instance) so that Nest runs its lifecycle hooks once.
+    { provide: REALTIME_BUS, useExisting: ClusterRealtimeBus },
     LocalRealtimeBus,
     ClusterRealtimeBus,
     DurableStreamSequencer,

@@ -51,5 +51,13 @@ describe('cluster envelope', () => {
     const unknownKind = Buffer.from(encodeLive(origin, { kind: 'all' }, payload));
     unknownKind[0] = 99;
     expect(decode(unknownKind)).toBeUndefined();
+    const badCommand = encodeDisconnect(origin, 'alice', 1008, 'signed out');
+    const json = badCommand.indexOf('{');
+    expect(
+      decode(Buffer.concat([badCommand.subarray(0, json), Buffer.from('{"code":"1008"}')])),
+    ).toBeUndefined();
+    expect(
+      decode(Buffer.concat([badCommand.subarray(0, json), Buffer.from('not json')])),
+    ).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import type { DeliveryTarget } from '../delivery/delivery-target';
 import { LocalRealtimeBus } from '../delivery/local-realtime.bus';
 import { PreparedFrame } from '../delivery/prepared-frame';
 import type { RealtimeBus } from '../delivery/realtime-bus.interface';
+import { DurablePositionTracker } from '../durable/durable-position.tracker';
 import { DurableStreamSequencer } from '../durable/durable-stream.sequencer';
 import type { SequencedFrame } from '../durable/sequenced-frame';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
@@ -25,9 +26,10 @@ import {
 import type { ClusterTransport } from './cluster-transport.interface';
 
 /**
- * The bus of an instance in a cluster: delivers to this instance's connections, as the local
- * bus does, and publishes the same frame once to the other instances through the
- * {@link ClusterTransport}; what they publish it delivers here. One publish per call, never one
+ * The module's bus (`REALTIME_BUS`). Without a `cluster` transport it is the local bus. With
+ * one it delivers to this instance's connections, as the local bus does, and publishes the same
+ * frame once to the other instances through the {@link ClusterTransport}; what they publish it
+ * delivers here. One publish per call, never one
  * per socket; each instance builds the wire frame once for all of its sockets.
  *
  * A publish the transport cannot take (the broker is down) is dropped for the other instances
@@ -44,23 +46,17 @@ export class ClusterRealtimeBus
   private readonly transport: ClusterTransport | undefined;
   /** Whether a failed publish was logged since the transport was last up (one line per outage). */
   private publishFailureLogged = false;
-  /**
-   * Nest calls the lifecycle hooks once per provider token, and this instance is also what
-   * `REALTIME_BUS` resolves to: start and stop run once.
-   */
-  private lifecycle: 'new' | 'started' | 'stopped' = 'new';
 
   constructor(
     @Inject(REALTIME_OPTIONS) options: ResolvedRealtimeOptions,
     private readonly local: LocalRealtimeBus,
+    private readonly positions: DurablePositionTracker,
     private readonly sequencer: DurableStreamSequencer,
   ) {
     this.transport = options.cluster;
   }
 
   onApplicationBootstrap(): void {
-    if (this.lifecycle !== 'new') return;
-    this.lifecycle = 'started';
     this.transport?.start({
       message: (payload) => this.receive(payload),
       up: () => {
@@ -74,34 +70,37 @@ export class ClusterRealtimeBus
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.lifecycle !== 'started') return;
-    this.lifecycle = 'stopped';
     await this.transport?.stop();
   }
 
   publish(target: DeliveryTarget, frame: PreparedFrame): number {
     const reached = this.local.publish(target, frame);
-    if (this.transport !== undefined) {
-      this.send(() => encodeLive(this.origin, target, frame.payload));
+    const transport = this.transport;
+    if (transport !== undefined) {
+      this.send(transport, () => encodeLive(this.origin, target, frame.payload));
     }
     return reached;
   }
 
   disconnectUser(userId: string, code: number, reason: string): number {
     const closed = this.local.disconnectUser(userId, code, reason);
-    if (this.transport !== undefined) {
-      this.send(() => encodeDisconnect(this.origin, userId, code, reason));
+    const transport = this.transport;
+    if (transport !== undefined) {
+      this.send(transport, () => encodeDisconnect(this.origin, userId, code, reason));
     }
     return closed;
   }
 
   forwardDurable(item: SequencedFrame): void {
-    if (this.transport === undefined) return;
-    this.send(() => encodeDurable(this.origin, item.userId, item.seq, item.frame.payload));
+    const transport = this.transport;
+    if (transport === undefined) return;
+    this.send(transport, () =>
+      encodeDurable(this.origin, item.userId, item.seq, item.frame.payload),
+    );
   }
 
-  private send(encode: () => Buffer): void {
-    const transport = this.transport!;
+  /** Publishes to the other instances if the transport is up; logs once per outage if not. */
+  private send(transport: ClusterTransport, encode: () => Buffer): void {
     // Skipped while down: encoding a message nobody can receive would only cost the caller.
     if (transport.state === 'up' && transport.publish(encode())) return;
     if (!this.publishFailureLogged) {
@@ -119,7 +118,7 @@ export class ClusterRealtimeBus
     } else if (message.kind === 'disconnect') {
       this.local.disconnectUser(message.userId, message.code, message.reason);
     } else {
-      this.sequencer.accept({
+      this.positions.pushLive({
         userId: message.userId,
         seq: message.seq,
         frame: PreparedFrame.fromPayload(message.payload),

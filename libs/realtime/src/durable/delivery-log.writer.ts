@@ -4,7 +4,7 @@ import { REALTIME_BUS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import type { DeliveryLogEntry, NewDeliveryLogEntry } from './delivery-log-entry.interface';
 import type { DeliveryLogStore } from './delivery-log.store';
-import { DurableStreamSequencer } from './durable-stream.sequencer';
+import { DurablePositionTracker } from './durable-position.tracker';
 import { mayBeCausedByAnEntry } from './entry-error.classifier';
 import { sequencedFrameOf } from './sequenced-frame';
 
@@ -38,7 +38,7 @@ export class DeliveryLogWriter {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly sequencer: DurableStreamSequencer,
+    private readonly positions: DurablePositionTracker,
     @Inject(REALTIME_BUS) private readonly bus: RealtimeBus,
   ) {}
 
@@ -120,7 +120,7 @@ export class DeliveryLogWriter {
     let reached = 0;
     for (const entry of written) {
       const item = sequencedFrameOf(entry);
-      reached += this.sequencer.accept(item);
+      reached += this.positions.pushLive(item);
       this.bus.forwardDurable?.(item);
     }
     return reached;

@@ -110,9 +110,10 @@ export class DurablePositionTracker {
   private drainAhead(connection: RealtimeConnection): void {
     const ahead = connection.durableAhead;
     if (ahead === undefined) return;
+    // Everything in `ahead` is past the position (offer keeps nothing older, and a catch-up
+    // takes the lot), so draining is following the chain from the next seq.
     for (;;) {
       const next = connection.lastDurableSeq + 1;
-      for (const seq of ahead.keys()) if (seq < next) ahead.delete(seq);
       const item = ahead.get(next);
       if (item === undefined) break;
       ahead.delete(next);

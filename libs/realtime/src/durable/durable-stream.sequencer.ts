@@ -12,7 +12,6 @@ import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import { DurableCatchUp } from './durable-catch-up.service';
 import { DurablePositionTracker } from './durable-position.tracker';
-import type { SequencedFrame } from './sequenced-frame';
 
 /**
  * Keeps every local connection's durable stream whole when entries can arrive out of order or
@@ -35,7 +34,7 @@ export class DurableStreamSequencer implements OnApplicationBootstrap, BeforeApp
   constructor(
     @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
     private readonly registry: ConnectionRegistry,
-    private readonly positions: DurablePositionTracker,
+    positions: DurablePositionTracker,
     private readonly catchUp: DurableCatchUp,
   ) {
     positions.onGap((connection) => this.gapOpened(connection));
@@ -57,16 +56,6 @@ export class DurableStreamSequencer implements OnApplicationBootstrap, BeforeApp
     clearInterval(this.interval);
     this.interval = undefined;
     await this.checking;
-  }
-
-  /**
-   * A committed entry, written by this instance or another: to this instance's connections of
-   * its user, each in seq order.
-   *
-   * @returns how many sockets get it.
-   */
-  accept(item: SequencedFrame): number {
-    return this.positions.pushLive(item);
   }
 
   /**

@@ -20,7 +20,26 @@ export function frameOf(entry: DeliveryLogEntry): PreparedFrame {
   );
 }
 
-/** A committed entry, ready to be pushed. */
+/** A committed entry, ready to be pushed: its frame is encoded on first use, and only once. */
 export function sequencedFrameOf(entry: DeliveryLogEntry): SequencedFrame {
-  return { userId: entry.userId, seq: entry.seq, frame: frameOf(entry) };
+  return new CommittedEntry(entry);
+}
+
+/**
+ * Lazy, because an entry of a user with no connection here (and no cluster to forward it to)
+ * is never pushed: committing it should not cost its serialization.
+ */
+class CommittedEntry implements SequencedFrame {
+  readonly userId: string;
+  readonly seq: number;
+  private encoded: PreparedFrame | undefined;
+
+  constructor(private readonly entry: DeliveryLogEntry) {
+    this.userId = entry.userId;
+    this.seq = entry.seq;
+  }
+
+  get frame(): PreparedFrame {
+    return (this.encoded ??= frameOf(this.entry));
+  }
 }

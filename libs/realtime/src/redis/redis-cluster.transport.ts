@@ -85,13 +85,13 @@ export class RedisClusterTransport implements ClusterTransport {
     return true;
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.stopped = true;
     this.subscribed = false;
     // disconnect(), not quit(): quit waits for a Redis that may be down.
     this.subscriber?.disconnect();
     this.publisher?.disconnect();
-    await Promise.resolve();
+    return Promise.resolve();
   }
 
   private connect(extra: RedisOptions): Redis {

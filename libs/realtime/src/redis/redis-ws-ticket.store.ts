@@ -1,6 +1,8 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { ServiceUnavailableException } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
+import * as messages from '../realtime.messages';
 
 /** How long a command waits for the store's first connection before it fails. */
 const FIRST_CONNECT_WAIT_MS = 5_000;
@@ -23,13 +25,16 @@ export interface RedisWsTicketStoreOptions {
  * Keys are the SHA-256 of the ticket, never the ticket itself (a ticket is a credential; Redis
  * keys show up in `MONITOR`, `SCAN` and slow logs). The principal is stored as JSON, so it must
  * survive `JSON.stringify` (a JWT's claims do). No offline queue: while Redis is down, issuing
- * and redeeming fail at once (the handshake is refused) instead of waiting for it.
+ * and redeeming fail at once with a `ServiceUnavailableException` (the handshake is refused with
+ * 503, a REST route answers 503) instead of waiting for it.
  */
 export class RedisWsTicketStore implements WsTicketStore {
   private readonly client: Redis;
   private readonly keyPrefix: string;
-  /** Resolves once the first connection is up: commands wait for it, never for a reconnect. */
+  /** Resolves once the first connection is up (or given up): commands wait for it. */
   private readonly firstReady: Promise<void>;
+  /** Whether the first connection came up; after that, nothing waits for a reconnect. */
+  private wasReady = false;
 
   constructor(options: RedisWsTicketStoreOptions = {}) {
     const redisOptions: RedisOptions = { ...options.redis, enableOfflineQueue: false };
@@ -39,25 +44,26 @@ export class RedisWsTicketStore implements WsTicketStore {
     this.client.on('error', () => undefined);
     this.keyPrefix = options.keyPrefix ?? 'nest-realtime:ticket:';
     this.firstReady = new Promise<void>((resolve) => {
-      this.client.once('ready', () => resolve());
+      this.client.once('ready', () => {
+        this.wasReady = true;
+        resolve();
+      });
       this.client.once('end', () => resolve());
     });
   }
 
   async put(ticket: string, principal: object, expiresAt: number): Promise<void> {
-    await this.connected();
     const ttl = Math.max(1, Math.ceil(expiresAt - Date.now()));
-    await this.client.set(this.key(ticket), JSON.stringify({ principal, expiresAt }), 'PX', ttl);
+    const value = JSON.stringify({ principal, expiresAt });
+    await this.command(() => this.client.set(this.key(ticket), value, 'PX', ttl));
   }
 
   async peek(ticket: string, now: number): Promise<object | undefined> {
-    await this.connected();
-    return this.principalOf(await this.client.get(this.key(ticket)), now);
+    return this.principalOf(await this.command(() => this.client.get(this.key(ticket))), now);
   }
 
   async take(ticket: string, now: number): Promise<object | undefined> {
-    await this.connected();
-    return this.principalOf(await this.client.getdel(this.key(ticket)), now);
+    return this.principalOf(await this.command(() => this.client.getdel(this.key(ticket))), now);
   }
 
   /** Disconnects from Redis (at shutdown). */
@@ -69,12 +75,27 @@ export class RedisWsTicketStore implements WsTicketStore {
    * Waits for the first connection (a store is created at boot, used moments later); after
    * that, never: a command while Redis is down fails at once.
    */
-  private async connected(): Promise<void> {
-    if (this.client.status !== 'ready') await Promise.race([this.firstReady, this.timeout()]);
+  /**
+   * Runs a command once connected. A failure (Redis down) becomes a 503: the handshake is
+   * refused with 503 and a REST route that issues tickets answers 503, both retryable.
+   */
+  private async command<T>(send: () => Promise<T>): Promise<T> {
+    await this.connected();
+    try {
+      return await send();
+    } catch (error) {
+      throw new ServiceUnavailableException(messages.ticketStoreUnavailable(), { cause: error });
+    }
   }
 
-  private timeout(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref());
+  private async connected(): Promise<void> {
+    if (this.wasReady) return;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
+    });
+    await Promise.race([this.firstReady, givenUp]);
+    clearTimeout(timer);
   }
 
   private key(ticket: string): string {
