@@ -10,15 +10,18 @@
 // configured), the browser bundle in Chromium, and a clean shutdown on SIGTERM.
 //
 // Cases: the full app (durable delivery and reminders on PostgreSQL) at the lowest and at the
-// highest versions the peer ranges allow for @nestjs/* and ws, and a live-push-only app that
-// installs neither kysely nor croner.
+// highest versions the peer ranges allow for @nestjs/* and ws, a live-push-only app that
+// installs neither kysely nor croner, and the full app on two instances with ioredis (a
+// redis-server of its own on a free port): a ticket minted on one is accepted on the other, a
+// durable push written on one reaches the user's sockets on both.
 //
 // Usage: npm run build:packages && node scripts/consumer-test.mjs [--keep] [--only=<case>]
 // Needs: the npm registry, PostgreSQL on 127.0.0.1:5432 (trust auth; PG* variables apply),
-// Chromium at /usr/bin/chromium (or CHROMIUM_PATH).
+// Chromium at /usr/bin/chromium (or CHROMIUM_PATH), redis-server on the PATH.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +39,7 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const {
   runtime: RUNTIME,
   durable: DURABLE,
+  cluster: CLUSTER,
   dev: DEV,
 } = JSON.parse(readFileSync(join(example, 'install.json'), 'utf8'));
 
@@ -57,6 +61,7 @@ const CASES = [
   { name: 'full-highest', durable: true, lowest: false },
   { name: 'full-lowest', durable: true, lowest: true },
   { name: 'live-only', durable: false, lowest: false },
+  { name: 'cluster', durable: true, lowest: false, cluster: true },
 ];
 
 let passed = 0;
@@ -139,22 +144,27 @@ try {
 console.log(`consumer test: ${passed} checks passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
 
-async function runCase({ name, durable, lowest }) {
+async function runCase({ name, durable, lowest, cluster = false }) {
   const versionOf = (pkg) => (lowest ? lowestOf(ranges[pkg]) : ranges[pkg]);
   console.log(
     `\n${name}: ${lowest ? 'lowest' : 'highest'} versions the ranges allow` +
-      `${durable ? ', with kysely + pg + croner' : ', live push only'}`,
+      `${durable ? ', with kysely + pg + croner' : ', live push only'}` +
+      `${cluster ? ', on two instances with ioredis' : ''}`,
   );
   const app = join(work, name);
   cpSync(example, app, {
     recursive: true,
     filter: (source) =>
-      !/[/\\](node_modules|dist|live-only)([/\\]|$)|public[/\\]app\.js$/.test(source),
+      !/[/\\](node_modules|dist|live-only|cluster)([/\\]|$)|public[/\\]app\.js$/.test(source),
   });
   if (!durable) {
     // The live-push-only app: its own module, no database files.
     cpSync(join(example, 'live-only/app.module.ts'), join(app, 'src/app.module.ts'));
     for (const file of ['database.ts', 'notes.controller.ts']) rmSync(join(app, 'src', file));
+  }
+  if (cluster) {
+    // The same app with the Redis transport and ticket store.
+    cpSync(join(example, 'cluster/app.module.ts'), join(app, 'src/app.module.ts'));
   }
   if (lowest) {
     // ws is a dependency of @nest-realtime/core: pin the copy it gets, too.
@@ -182,6 +192,7 @@ async function runCase({ name, durable, lowest }) {
   try {
     install(RUNTIME.map(spec));
     if (durable) install(DURABLE.map(spec));
+    if (cluster) install(CLUSTER.map(spec));
     install(DEV, true);
   } catch (error) {
     check('npm install', false, `${error.stderr}`.split('\n').slice(0, 30).join('\n'));
@@ -202,7 +213,12 @@ async function runCase({ name, durable, lowest }) {
   const resolved = Object.fromEntries(
     Object.keys(ranges)
       // What this case installs (an optional peer it leaves out, such as ioredis, is not there).
-      .filter((pkg) => RUNTIME.includes(pkg) || (durable && DURABLE.includes(pkg)))
+      .filter(
+        (pkg) =>
+          RUNTIME.includes(pkg) ||
+          (durable && DURABLE.includes(pkg)) ||
+          (cluster && CLUSTER.includes(pkg)),
+      )
       .map((pkg) => [pkg, installed(pkg, pkg === 'ws' ? coreDir : app)]),
   );
   console.log(
@@ -268,11 +284,13 @@ async function runCase({ name, durable, lowest }) {
     await admin.query(`DROP DATABASE IF EXISTS ${database}`);
     await admin.query(`CREATE DATABASE ${database}`);
   }
+  const redis = cluster ? await startRedis() : undefined;
   const env = {
     PORT: '0',
     ...(database === undefined
       ? {}
       : { DATABASE_URL: `postgres://${admin.user}@${admin.host}:${admin.port}/${database}` }),
+    ...(redis === undefined ? {} : { REDIS_URL: redis.url }),
   };
   const server = spawn(process.execPath, ['dist/main.js'], {
     cwd: app,
@@ -346,6 +364,7 @@ async function runCase({ name, durable, lowest }) {
     }
 
     await browserCheck(url);
+    if (cluster) await secondInstanceChecks(app, env, url);
   } finally {
     const exited = server.exitCode !== null ? Promise.resolve() : once(server, 'exit');
     server.kill('SIGTERM');
@@ -361,7 +380,154 @@ async function runCase({ name, durable, lowest }) {
       `exit ${server.exitCode ?? server.signalCode}; ${output.slice(-800)}`,
     );
     if (database !== undefined) await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await redis?.stop();
   }
+}
+
+/**
+ * A second instance of the app on the same database and Redis: a ticket minted on the first is
+ * accepted once, on the second; a durable push written on the first reaches the user's sockets on
+ * both instances with the same seq.
+ */
+async function secondInstanceChecks(app, env, firstUrl) {
+  const second = spawn(process.execPath, ['dist/main.js'], {
+    cwd: app,
+    env: { ...cleanEnv, ...env },
+  });
+  let output = '';
+  second.stdout.on('data', (chunk) => (output += chunk));
+  second.stderr.on('data', (chunk) => (output += chunk));
+  const sockets = [];
+  try {
+    const secondUrl = await listening(second, () => output);
+    check(`a second instance boots (${secondUrl})`, true);
+    const wsOf = (url) => `${url.replace(/^http/, 'ws')}/ws`;
+
+    const { ticket } = await postJson(`${firstUrl}/ws-ticket`, 'alice-token', {});
+    const ticketUrl = (url) => `${wsOf(url)}?ticket=${encodeURIComponent(ticket)}`;
+    const onSecond = await openSocket(ticketUrl(secondUrl), {});
+    sockets.push(onSecond);
+    check('a ticket minted on one instance opens a socket on the other', onSecond !== undefined);
+    check(
+      'the same ticket again, on the first instance: 401',
+      (await handshake(ticketUrl(firstUrl), {})) === 401,
+    );
+    const onFirst = await openSocket(wsOf(firstUrl), { authorization: 'Bearer alice-token' });
+    sockets.push(onFirst);
+
+    const isNote = (frame) => frame.type === 'note' && frame.data?.text === 'across instances';
+    const seen = Promise.all([nextFrame(onFirst, isNote), nextFrame(onSecond, isNote)]);
+    const written = await postJson(`${firstUrl}/notes`, 'alice-token', {
+      text: 'across instances',
+    });
+    const [first, other] = await seen;
+    check(
+      "a durable push written on one instance reaches the user's sockets on both, same seq",
+      first?.seq === written.seq && other?.seq === written.seq,
+      JSON.stringify({ written, first, other }),
+    );
+  } catch (error) {
+    check('second instance', false, `${error}\n${output.slice(-800)}`);
+  } finally {
+    for (const socket of sockets) socket?.terminate();
+    const exited = second.exitCode !== null ? Promise.resolve() : once(second, 'exit');
+    second.kill('SIGTERM');
+    const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
+    const result = await Promise.race([exited, timeout]);
+    if (result === 'timeout') second.kill('SIGKILL');
+    check(
+      'the second instance shuts down on SIGTERM within 15 s, logging no error',
+      result !== 'timeout' &&
+        (second.exitCode === 0 || second.signalCode === 'SIGTERM') &&
+        !/ERROR|Unhandled|uncaught/i.test(output),
+      `exit ${second.exitCode ?? second.signalCode}; ${output.slice(-800)}`,
+    );
+  }
+}
+
+async function postJson(url, token, body) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** An open socket (after the handshake), or undefined when it was refused. */
+function openSocket(url, headers) {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => resolve(socket));
+    socket.once('unexpected-response', (_request, response) => {
+      response.resume();
+      socket.terminate();
+      resolve(undefined);
+    });
+    socket.once('error', () => resolve(undefined));
+  });
+}
+
+/** The first frame `matches` accepts within 15 s (time for the periodic position check), or undefined. */
+function nextFrame(socket, matches) {
+  if (socket === undefined) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(undefined), 15_000);
+    const onMessage = (raw) => {
+      const frame = JSON.parse(String(raw));
+      if (matches(frame)) done(frame);
+    };
+    const done = (frame) => {
+      clearTimeout(timer);
+      socket.off('message', onMessage);
+      resolve(frame);
+    };
+    socket.on('message', onMessage);
+  });
+}
+
+/** A redis-server of this test's own on a free port, keeping nothing on disk. */
+async function startRedis() {
+  const port = await new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+    probe.once('error', reject);
+  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start:\n${output}`)),
+      10_000,
+    );
+    child.stdout.on('data', () => {
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 async function browserCheck(url) {

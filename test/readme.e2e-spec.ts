@@ -10,6 +10,7 @@ const section = readme.slice(
 const install = JSON.parse(readFileSync(join(root, 'examples/consumer/install.json'), 'utf8')) as {
   runtime: string[];
   durable: string[];
+  cluster: string[];
   dev: string[];
 };
 
@@ -45,6 +46,7 @@ describe('README: "Use it in your Nest app" is the consumer test', () => {
       install.runtime.join(' '),
       `--save-dev ${install.dev.join(' ')}`,
       install.durable.join(' '),
+      install.cluster.join(' '),
     ]);
   });
 

@@ -25,9 +25,12 @@ export const DATABASE = Symbol('DATABASE');
       useFactory: async () => {
         const pool = new Pool({ connectionString: process.env.DATABASE_URL });
         const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-        // In your app, run these once, from a migration.
-        await createDeliveryLogTables(db);
-        await createReminderTables(db);
+        // In your app, run these once, from a migration; here, on the first boot.
+        const tables = await db.introspection.getTables();
+        if (!tables.some((table) => table.name === 'realtime_delivery_log')) {
+          await createDeliveryLogTables(db);
+          await createReminderTables(db);
+        }
         return db;
       },
     },
