@@ -68,6 +68,7 @@ function contract(open: () => Promise<Target>): void {
       .execute();
 
   it('fires due reminders once, with their original dueAt, into the owner’s log', async () => {
+    expect(await reminders.nextDueIn()).toBeUndefined();
     const overdue = Date.now() - 60_000;
     const past = await reminders.create({ userId: 'a', title: 'late', body: 'b', dueAt: overdue });
     const future = await reminders.create({
@@ -76,6 +77,7 @@ function contract(open: () => Promise<Target>): void {
       dueAt: Date.now() + 3_600_000,
     });
     expect(await reminders.nextDueAt()).toBe(overdue);
+    expect(await reminders.nextDueIn()).toBe(0);
 
     const round = await reminders.fireDue(100);
     expect(round.fired).toBe(1);
@@ -93,6 +95,10 @@ function contract(open: () => Promise<Target>): void {
       lastFiredAt: firing.firedAt,
     });
     expect(await reminders.nextDueAt()).toBe(Date.parse(future.dueAt!));
+    // On the store's clock (PostgreSQL's own on PostgreSQL), which this process shares here.
+    const wait = await reminders.nextDueIn();
+    expect(wait).toBeGreaterThan(3_600_000 - 60_000);
+    expect(wait).toBeLessThanOrEqual(Date.parse(future.dueAt!) - Date.now() + 1_000);
     const read = await log.readAfter('a', 0, 10);
     expect(read.kind === 'entries' && read.entries.map((e) => e.id)).toEqual([entry.id]);
   });

@@ -184,6 +184,29 @@ export class KyselyReminderStore<DB extends Tables = Tables> implements Reminder
   }
 
   /**
+   * Ms until the earliest pending occurrence on the clock {@link fireDue} uses: the database's
+   * on PostgreSQL, in the same query, so that an instance whose own clock is off neither fires
+   * early nor waits for nothing; this process's on SQLite. 0 when one is due already.
+   */
+  async nextDueIn(): Promise<number | undefined> {
+    if (!this.postgres) {
+      const next = await this.nextDueAt();
+      return next === undefined ? undefined : Math.max(0, next - Date.now());
+    }
+    const row = await this.db
+      .selectFrom('realtime_reminders')
+      .select(
+        sql<
+          string | number | null
+        >`min(due_at) - floor(extract(epoch from clock_timestamp()) * 1000)::bigint`.as('wait'),
+      )
+      .executeTakeFirst();
+    return row?.wait === null || row?.wait === undefined
+      ? undefined
+      : Math.max(0, Number(row.wait));
+  }
+
+  /**
    * Claims up to `limit` due occurrences, writes a `schedule-reminder` entry to each owner's
    * log and advances the reminders, all in one transaction. Each entry carries its occurrence
    * as a dedupe key (`reminder:<id>:<dueAtMs>`, unique per user in the log), so an occurrence

@@ -15,11 +15,20 @@ import type { ReminderStore } from './reminder.store';
 const ROUND_SIZE = 500;
 
 /**
+ * Wait before looking again when a round claimed nothing although something is due: another
+ * instance holds those rows (`SKIP LOCKED`) and fires them, or its transaction ends and frees
+ * them. Looking again at once would query in a loop until then.
+ */
+const CLAIMED_ELSEWHERE_RETRY_MS = 100;
+
+/**
  * Fires due reminders. The database is the source of truth: a timer wakes the scheduler when
  * the next reminder is due, a sweep every `reminderSweepIntervalMs` runs as a safety net (both
  * the module's own timers, not the host's `SchedulerRegistry`), and a round at startup fires what came due while the server was down (with
  * its original `dueAt`). Each round claims, logs and advances in one transaction, then pushes
- * live through {@link DurableDelivery}.
+ * live through {@link DurableDelivery}. The timer's delay comes from the store's clock when the
+ * store can tell ({@link ReminderStore.nextDueIn}), so several instances on one database agree
+ * on "now" whatever their own clocks say.
  */
 @Injectable()
 export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,14 +84,21 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
 
   private async runRounds(store: ReminderStore): Promise<void> {
     try {
+      let fired: number;
       for (;;) {
-        const { result } = await this.delivery.commit(async () => {
+        ({ result: fired } = await this.delivery.commit(async () => {
           const round = await store.fireDue(ROUND_SIZE);
           return { written: round.written, result: round.fired };
-        });
-        if (result < ROUND_SIZE || this.stopped) break;
+        }));
+        if (fired < ROUND_SIZE || this.stopped) break;
       }
-      if (!this.stopped) this.arm(await store.nextDueAt());
+      if (this.stopped) return;
+      const delay = await this.nextDelay(store);
+      this.arm(
+        delay === 0 && fired === 0
+          ? Math.min(CLAIMED_ELSEWHERE_RETRY_MS, this.options.reminderSweepIntervalMs)
+          : delay,
+      );
     } catch (error) {
       // The sweep retries; nothing was committed for the failed round.
       this.logger.error(
@@ -92,16 +108,25 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** Sets the timer for the next due reminder (never longer than a sweep interval). */
-  private arm(nextDueAt: number | undefined): void {
+  /**
+   * Ms until the next due reminder, on the store's clock when it can tell (the database's: an
+   * instance whose clock runs ahead must not see everything as due and query in a loop).
+   */
+  private async nextDelay(store: ReminderStore): Promise<number | undefined> {
+    if (store.nextDueIn !== undefined) return store.nextDueIn();
+    const nextDueAt = await store.nextDueAt();
+    return nextDueAt === undefined ? undefined : Math.max(0, nextDueAt - Date.now());
+  }
+
+  /** Sets the timer to `delay` ms (never longer than a sweep interval). */
+  private arm(delay: number | undefined): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (nextDueAt === undefined || this.stopped) return;
-    const delay = Math.min(
-      Math.max(0, nextDueAt - Date.now()),
-      this.options.reminderSweepIntervalMs,
+    if (delay === undefined || this.stopped) return;
+    this.timer = setTimeout(
+      () => void this.wake(),
+      Math.min(delay, this.options.reminderSweepIntervalMs),
     );
-    this.timer = setTimeout(() => void this.wake(), delay);
     this.timer.unref();
   }
 }

@@ -17,6 +17,14 @@ export interface ReminderStore {
   /** The earliest pending occurrence, ms since the epoch; `undefined` when none is pending. */
   nextDueAt(): Promise<number | undefined>;
   /**
+   * Ms until the earliest pending occurrence, measured on the clock `fireDue` decides with (0
+   * when it is due already); `undefined` when none is pending. Optional: without it the
+   * scheduler subtracts this process's clock from {@link nextDueAt}, which is only right when
+   * both clocks agree (an instance whose clock is fast would see everything as due and query
+   * in a tight loop).
+   */
+  nextDueIn?(): Promise<number | undefined>;
+  /**
    * Claims up to `limit` due occurrences, logs each in its owner's delivery log and advances
    * the reminders, all in one transaction.
    */
