@@ -6,6 +6,7 @@ import { AppConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { PresenceModule } from './presence/presence.module';
 import { AppRealtimeModule } from './realtime/app-realtime.module';
 import { RemindersModule } from './reminders/reminders.module';
 import { UsersModule } from './users/users.module';
@@ -22,6 +23,7 @@ import { UsersModule } from './users/users.module';
     AppRealtimeModule,
     NotificationsModule,
     RemindersModule,
+    PresenceModule,
     HealthModule,
     DemoModule,
   ],

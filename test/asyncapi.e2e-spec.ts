@@ -1,6 +1,7 @@
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import {
   CLOSE_CODE_CATALOGUE,
+  DELIVERY_LOG_EPOCH_PATTERN,
   RealtimeErrorCode,
   REMINDER_PUSH_TYPE,
   RESERVED_MESSAGE_TYPES,
@@ -64,6 +65,22 @@ describe('docs/asyncapi.yaml', () => {
     for (const type of [...MODULE_PUSH_TYPES, REMINDER_PUSH_TYPE, NOTIFICATION_TYPE]) {
       expect([type, names.has(type)]).toEqual([type, true]);
     }
+  });
+
+  it("carries the log epoch where the server sends and reads it, in the server's format", () => {
+    const schemas = document.components().schemas();
+    expect(schemas.get('Epoch')!.pattern()).toBe(DELIVERY_LOG_EPOCH_PATTERN.source);
+    const dataOf = (frame: string) => schemas.get(frame)!.properties()!.data;
+    for (const frame of ['ResumeReplyFrame', 'ResyncFrame']) {
+      expect([frame, dataOf(frame).required()]).toEqual([frame, expect.arrayContaining(['epoch'])]);
+    }
+    expect(dataOf('ResumeRequestFrame').properties()!.epoch.pattern()).toBe(
+      DELIVERY_LOG_EPOCH_PATTERN.source,
+    );
+    const query = document.channels().get('realtime')!.bindings().get('ws')!.value<{
+      query: { properties: Record<string, { pattern?: string }> };
+    }>();
+    expect(query.query.properties.epoch.pattern).toBe(DELIVERY_LOG_EPOCH_PATTERN.source);
   });
 
   it('lists every error code and every close code with its reconnect advice', () => {

@@ -44,6 +44,7 @@ describeWithPostgres('Reference backend on PostgreSQL (DATABASE_URL)', () => {
       'notifications',
       'realtime_delivery_cursors',
       'realtime_delivery_log',
+      'realtime_delivery_meta',
       'realtime_reminders',
       'users',
     ]);

@@ -1,6 +1,12 @@
-import { AckBeyondLogError, CursorAheadError, type DeliveryLogEntry } from '@nest-realtime/core';
+import {
+  AckBeyondLogError,
+  CursorAheadError,
+  DELIVERY_LOG_EPOCH_PATTERN,
+  type DeliveryLogEntry,
+} from '@nest-realtime/core';
 import {
   createDeliveryLogTables,
+  dropDeliveryLogTables,
   KyselyDeliveryLogStore,
   upgradeDeliveryLogTables,
   type DeliveryLogTables,
@@ -221,12 +227,53 @@ function contract(open: () => Promise<Target>): void {
   it('upgrades tables of the earlier schema, and leaves current ones alone', async () => {
     await target.db.schema.dropIndex('realtime_delivery_log_dedupe_key').execute();
     await target.db.schema.alterTable('realtime_delivery_log').dropColumn('dedupe_key').execute();
+    await target.db.schema.dropTable('realtime_delivery_meta').execute();
     await store.append([{ userId: 'a', type: 't', data: 1 }]);
+    await expect(store.epoch()).rejects.toThrow(/realtime_delivery_meta/);
     await upgradeDeliveryLogTables(target.db as Kysely<unknown>);
+    const epoch = await store.epoch();
     await upgradeDeliveryLogTables(target.db as Kysely<unknown>);
+    expect(await store.epoch()).toBe(epoch);
     const keyed = { userId: 'a', type: 't', data: 2, dedupeKey: 'k' };
     expect(seqs(await store.append([keyed]))).toEqual([2]);
     expect(await store.append([keyed])).toEqual([]);
+  });
+
+  it('has one epoch, made on first use, the same for every store on the database', async () => {
+    const rows = () => target.db.selectFrom('realtime_delivery_meta').selectAll().execute();
+    expect(await rows()).toEqual([]);
+    const epoch = await store.epoch();
+    expect(epoch).toMatch(DELIVERY_LOG_EPOCH_PATTERN);
+    await store.append([{ userId: 'a', type: 't', data: 1 }]);
+    expect(await store.epoch()).toBe(epoch);
+    expect(await new KyselyDeliveryLogStore(target.second).epoch()).toBe(epoch);
+    expect(await rows()).toEqual([{ name: 'epoch', value: epoch }]);
+  });
+
+  it('gives every store starting at once on a fresh database the same epoch', async () => {
+    const stores = Array.from({ length: 8 }, () => new KyselyDeliveryLogStore(target.second));
+    const epochs = await Promise.all(stores.map((each) => each.epoch()));
+    expect(new Set(epochs).size).toBe(1);
+    expect(await store.epoch()).toBe(epochs[0]);
+    const rows = await target.db.selectFrom('realtime_delivery_meta').selectAll().execute();
+    expect(rows).toEqual([{ name: 'epoch', value: epochs[0] }]);
+  });
+
+  it('gets a new epoch when it is renewed, or the log is recreated, or its row removed', async () => {
+    const first = await store.epoch();
+    const renewed = await store.renewEpoch();
+    expect(renewed).not.toBe(first);
+    expect(await new KyselyDeliveryLogStore(target.second).epoch()).toBe(renewed);
+
+    await target.db.deleteFrom('realtime_delivery_meta').execute();
+    const remade = await store.epoch();
+    expect([first, renewed]).not.toContain(remade);
+
+    await dropDeliveryLogTables(target.db as Kysely<unknown>);
+    await createDeliveryLogTables(target.db as Kysely<unknown>);
+    const recreated = await store.epoch();
+    expect(recreated).toMatch(DELIVERY_LOG_EPOCH_PATTERN);
+    expect([first, renewed, remade]).not.toContain(recreated);
   });
 
   it('keeps the newest entries per user; an older cursor must resync', async () => {

@@ -76,6 +76,7 @@ describe('OpenAPI document at /docs', () => {
     expect(secured('post', '/reminders')).toBe(true);
     expect(secured('get', '/notifications')).toBe(true);
     expect(secured('post', '/auth/ws-ticket')).toBe(true);
+    expect(secured('get', '/presence/{userId}')).toBe(true);
     expect(secured('post', '/auth/login')).toBe(false);
     expect(secured('get', '/health')).toBe(false);
   });

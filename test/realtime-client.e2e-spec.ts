@@ -1,5 +1,14 @@
-import { ConnectionRegistry } from '@nest-realtime/core';
-import { RealtimeClient, RealtimeRequestError, type NotificationPush } from '@nest-realtime/client';
+import { ConnectionRegistry, DELIVERY_LOG_EPOCH_PATTERN } from '@nest-realtime/core';
+import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
+import {
+  RealtimeClient,
+  RealtimeRequestError,
+  type ConnectionEvents,
+  type NotificationPush,
+  type WebSocketConstructorLike,
+} from '@nest-realtime/client';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { WebSocket } from 'ws';
 import { freePort } from './support/free-port';
@@ -23,6 +32,24 @@ function recorder(client: RealtimeClient) {
         else waiters.push({ count, resolve });
       }),
   };
+}
+
+/** `ws`, reporting every frame the client sends, so that a test can wait for one (an ack). */
+function watchedWebSocket(onSend: (frame: string) => void): WebSocketConstructorLike {
+  return class WatchedWebSocket extends WebSocket {
+    constructor(url: string, options?: { headers: Record<string, string> }) {
+      super(url, options);
+      const send = this.send.bind(this);
+      this.send = ((data: string) => {
+        onSend(data);
+        send(data);
+      }) as WebSocket['send'];
+    }
+  };
+}
+
+function resynced(client: RealtimeClient): Promise<ConnectionEvents['resync']> {
+  return new Promise((resolve) => client.once('resync', resolve));
 }
 
 function opened(client: RealtimeClient): Promise<void> {
@@ -112,6 +139,43 @@ describe('Client SDK against the reference backend (in process)', () => {
     expect(seen).toEqual([{ seq: 1, title: 'fresh' }]);
   });
 
+  it('keeps the log epoch with its cursor and sends it back: a renewed epoch gets resync', async () => {
+    const ada = await backend.signUp('ada');
+    const store = backend.app.get(KyselyDeliveryLogStore);
+    const client = connect(ada.token);
+    const { seen, until } = recorder(client);
+    await opened(client);
+    for (let i = 1; i <= 2; i++) await notify(ada.token, ada.id, `n${i}`);
+    await until(2);
+    const epoch = await store.epoch();
+    expect(client.epoch).toBe(epoch);
+    // The operator renews the epoch (after a restore); the client comes back with the old one.
+    const renewed = await store.renewEpoch();
+    const resync = resynced(client);
+    for (const connection of backend.app.get(ConnectionRegistry).connectionsOf(ada.id)) {
+      connection.socket.terminate();
+    }
+    expect(await resync).toEqual({ lastSeq: 2, epoch: renewed });
+    expect([client.lastSeq, client.epoch]).toEqual([2, renewed]);
+    await opened(client);
+    await notify(ada.token, ada.id, 'n3');
+    await until(3);
+    expect(seen.map(({ seq }) => seq)).toEqual([1, 2, 3]);
+  });
+
+  it('resyncs a persisted cursor of another epoch, then goes on live from the head', async () => {
+    const ada = await backend.signUp('ada');
+    for (let i = 1; i <= 3; i++) await notify(ada.token, ada.id, `old${i}`);
+    const client = connect(ada.token, { lastSeq: 1, epoch: 'a-log-that-is-gone' });
+    const { seen, until } = recorder(client);
+    const epoch = await backend.app.get(KyselyDeliveryLogStore).epoch();
+    expect(await resynced(client)).toEqual({ lastSeq: 3, epoch });
+    await notify(ada.token, ada.id, 'fresh');
+    await until(1);
+    expect(seen).toEqual([{ seq: 4, title: 'fresh' }]);
+    expect([client.lastSeq, client.epoch]).toEqual([4, epoch]);
+  });
+
   it('answers requests and rejects refusals with the error code', async () => {
     const ada = await backend.signUp('ada');
     const client = connect(ada.token);
@@ -129,6 +193,99 @@ describe('Client SDK against the reference backend (in process)', () => {
     );
     expect(closed.reason).toBe('handshake refused with HTTP 401');
     expect(client.state).toBe('closed');
+  });
+});
+
+describe('Client SDK across a restore of the database from an older backup', () => {
+  let environment: ScopedEnvironment;
+  let backend: BackendTestApp | undefined;
+  const clients: RealtimeClient[] = [];
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.dispose();
+    await backend?.close();
+    environment.restore();
+  });
+
+  /** The SQLite database's files (the database, and its WAL if one is left). */
+  const databaseFiles = (dir: string) =>
+    readdirSync(dir).filter((name) => name.startsWith('realtime.sqlite'));
+
+  /** Copies the database's files from `from` to `to`, replacing what `to` had. */
+  function copyDatabase(from: string, to: string): void {
+    for (const name of databaseFiles(to)) rmSync(join(to, name));
+    for (const name of databaseFiles(from)) copyFileSync(join(from, name), join(to, name));
+  }
+
+  it('a client whose cursor is past the restored log gets resync and carries on from its head', async () => {
+    environment = new ScopedEnvironment('client-restore');
+    const dataDir = join(environment.dir, 'data');
+    const backupDir = join(environment.dir, 'backup');
+    mkdirSync(dataDir);
+    mkdirSync(backupDir);
+    backend = await startBackend({ DATA_DIR: dataDir });
+    const ada = await backend.signUp('ada');
+    const notify = (title: string) =>
+      request(backend!.http)
+        .post('/notifications')
+        .set('authorization', `Bearer ${ada.token}`)
+        .send({ to: { userId: ada.id }, title })
+        .expect(201);
+    let ackSent: ((seq: number) => void) | undefined;
+    const onSend = (frame: string) => {
+      const { type, data } = JSON.parse(frame) as { type: string; data?: { seq: number } };
+      if (type === 'ack') ackSent?.(data!.seq);
+    };
+    const open = (persisted: { lastSeq?: number; epoch?: string }) => {
+      const client = new RealtimeClient({
+        url: backend!.wsUrl,
+        WebSocket: watchedWebSocket(onSend),
+        auth: () => ({ headers: { authorization: `Bearer ${ada.token}` } }),
+        reconnect: { baseMs: 50, capMs: 200 },
+        ...persisted,
+      });
+      clients.push(client);
+      return client;
+    };
+    const earliest = open({});
+    const zeroth = recorder(earliest);
+    await opened(earliest); // the log's epoch is made on first use: here, before the backup
+    await notify('n1');
+    await zeroth.until(1);
+    const epoch = earliest.epoch;
+    earliest.dispose();
+    await backend.close();
+    copyDatabase(dataDir, backupDir); // the backup: ada, one entry, the epoch
+
+    backend = await startBackend({ DATA_DIR: dataDir });
+    const before = open({});
+    const first = recorder(before);
+    await opened(before);
+    for (const title of ['n2', 'n3']) await notify(title);
+    await first.until(2);
+    // What the app persisted when it was closed.
+    const persisted = { lastSeq: before.lastSeq, epoch: before.epoch };
+    expect(epoch).toMatch(DELIVERY_LOG_EPOCH_PATTERN);
+    expect(persisted).toEqual({ lastSeq: 3, epoch });
+    before.dispose();
+    await backend.close();
+    copyDatabase(backupDir, dataDir); // restored, while the backend is stopped
+
+    backend = await startBackend({ DATA_DIR: dataDir });
+    const after = open(persisted);
+    const second = recorder(after);
+    // The backup carries the same epoch: the cursor past the log's head is what tells.
+    expect(await resynced(after)).toEqual({ lastSeq: 1, epoch: persisted.epoch });
+    await opened(after);
+    // The client acks entries of the restored log again (its acks of the lost 2–3 are forgotten).
+    const acked = new Promise<void>((resolve) => {
+      ackSent = (seq) => seq === 2 && resolve();
+    });
+    await notify('n2 again');
+    await second.until(1);
+    expect(second.seen).toEqual([{ seq: 2, title: 'n2 again' }]);
+    await acked;
+    await expect(after.request('ack', { seq: 1 })).resolves.toEqual({ ackedSeq: 2 });
   });
 });
 

@@ -1,6 +1,8 @@
 import {
+  DELIVERY_LOG_EPOCH_PATTERN,
   DeliveryMaintenance,
   DurableDelivery,
+  RealtimeCloseCode,
   RealtimeErrorCode,
   type DeliveryLogStore,
 } from '@nest-realtime/core';
@@ -11,27 +13,38 @@ import {
 } from '@nest-realtime/core/kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { copyFileSync } from 'node:fs';
 import { bearer, startLibraryTestApp, type LibraryTestApp } from './support/library-test-app';
 import { ScopedEnvironment } from './support/scoped-environment';
 import { closeAll, handshakeStatus, WsTestClient, type Frame } from './support/ws-test-client';
 
 describe('Durable delivery: log, acks and resume (library)', () => {
   let environment: ScopedEnvironment;
+  let file: string;
   let db: Kysely<DeliveryLogTables>;
   let store: KyselyDeliveryLogStore;
   let server: LibraryTestApp;
   let delivery: DurableDelivery;
+  let running = false;
   const clients: WsTestClient[] = [];
 
   /** Runs once, right after the first replay read has been taken and before it is returned. */
   let afterFirstRead: (() => Promise<void>) | undefined;
+  /** What the store says its epoch is, instead of the real one (a store gone wrong). */
+  let epochOverride: string | undefined;
 
   async function start(replayBatchSize?: number): Promise<void> {
     environment = new ScopedEnvironment('durable');
+    file = `${environment.dir}/log.sqlite`;
+    await boot(replayBatchSize, true);
+  }
+
+  /** Opens the log file (creating its tables when `create`) and starts the server on it. */
+  async function boot(replayBatchSize?: number, create = false): Promise<void> {
     db = new Kysely<DeliveryLogTables>({
-      dialect: new SqliteDialect({ database: new BetterSqlite3(`${environment.dir}/log.sqlite`) }),
+      dialect: new SqliteDialect({ database: new BetterSqlite3(file) }),
     });
-    await createDeliveryLogTables(db as Kysely<unknown>);
+    if (create) await createDeliveryLogTables(db as Kysely<unknown>);
     store = new KyselyDeliveryLogStore(db);
     // The real store, with a hook that lets a test commit (and push live) entries while a
     // replay is between two reads: the interleaving that must not cause a gap or a duplicate.
@@ -42,6 +55,7 @@ describe('Durable delivery: log, acks and resume (library)', () => {
       lastSeqs: (userIds) => store.lastSeqs(userIds),
       prune: (retention, now) => store.prune(retention, now),
       takeUndelivered: (cutoff, limit, report) => store.takeUndelivered(cutoff, limit, report),
+      epoch: () => (epochOverride === undefined ? store.epoch() : Promise.resolve(epochOverride)),
       readAfter: async (userId, afterSeq, limit) => {
         const read = await store.readAfter(userId, afterSeq, limit);
         const hook = afterFirstRead;
@@ -52,6 +66,15 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     };
     server = await startLibraryTestApp({ deliveryLog: interleaving, replayBatchSize });
     delivery = server.app.get(DurableDelivery);
+    running = true;
+  }
+
+  /** Stops the server and closes the file, as an operator does before copying or restoring it. */
+  async function stop(): Promise<void> {
+    running = false;
+    await closeAll(clients.splice(0));
+    await server.close();
+    await db.destroy();
   }
 
   async function connect(userId: string, query = ''): Promise<WsTestClient> {
@@ -75,9 +98,8 @@ describe('Durable delivery: log, acks and resume (library)', () => {
 
   afterEach(async () => {
     afterFirstRead = undefined;
-    await closeAll(clients.splice(0));
-    await server.close();
-    await db.destroy();
+    epochOverride = undefined;
+    if (running) await stop();
     environment.restore();
   });
 
@@ -140,7 +162,9 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     await start();
     await delivery.deliver(notes('alice', 3));
     const client = await connect('alice');
-    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3 });
+    const epoch = await store.epoch();
+    expect(epoch).toMatch(DELIVERY_LOG_EPOCH_PATTERN);
+    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3, epoch });
     await delivery.deliver(notes('alice', 1));
     const [next] = await durableFrames(client, 'note', 1);
     expect(next.seq).toBe(4);
@@ -162,16 +186,154 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     expect(await store.head('alice')).toMatchObject({ ackedSeq: 3 });
   });
 
-  it('resume sends what was missed, in order, then answers', async () => {
+  it('resume sends what was missed, in order, then answers (with or without the epoch)', async () => {
     await start();
     await delivery.deliver(notes('alice', 5));
+    const epoch = await store.epoch();
     const client = await connect('alice');
+    await client.next('resume');
+    // As a client from before epochs asks.
     client.send({ type: 'resume', data: { lastSeq: 2 }, id: 'r1' });
     const frames = await durableFrames(client, 'note', 3);
     expect(frames.map((f) => f.seq)).toEqual([3, 4, 5]);
-    expect(await client.reply('r1')).toMatchObject({ data: { replayed: 3, lastSeq: 5 } });
-    const ahead = await client.request('resume', { lastSeq: 6 }, 'r2');
-    expect(ahead.data).toMatchObject({ code: RealtimeErrorCode.VALIDATION_FAILED });
+    expect((await client.reply('r1')).data).toEqual({ replayed: 3, lastSeq: 5, epoch });
+    client.send({ type: 'resume', data: { lastSeq: 3, epoch }, id: 'r2' });
+    expect((await durableFrames(client, 'note', 2)).map((f) => f.seq)).toEqual([4, 5]);
+    expect((await client.reply('r2')).data).toEqual({ replayed: 2, lastSeq: 5, epoch });
+    expect(client.pending).toEqual([]);
+  });
+
+  it('?lastSeq= with the log epoch replays; with another epoch it gets resync, then live entries', async () => {
+    await start();
+    await delivery.deliver(notes('alice', 5));
+    const epoch = await store.epoch();
+    const same = await connect('alice', `?lastSeq=2&epoch=${epoch}`);
+    expect((await durableFrames(same, 'note', 3)).map((f) => f.seq)).toEqual([3, 4, 5]);
+    expect((await same.next('resume')).data).toEqual({ replayed: 3, lastSeq: 5, epoch });
+
+    const other = await connect('alice', '?lastSeq=2&epoch=an-older-log');
+    // Nothing of the cursor's log is replayed: resync, then the answer, in that order.
+    expect(await other.next()).toEqual({ type: 'resync', data: { lastSeq: 5, epoch } });
+    expect(await other.next()).toEqual({
+      type: 'resume',
+      data: { replayed: 0, lastSeq: 5, epoch },
+    });
+    await delivery.deliver(notes('alice', 1, 6));
+    expect((await other.next('note')).seq).toBe(6);
+    expect((await same.next('note')).seq).toBe(6);
+  });
+
+  it('a resume frame with another epoch gets resync and moves the connection to the head', async () => {
+    await start();
+    const epoch = await store.epoch();
+    const client = await connect('alice', `?lastSeq=0&epoch=${epoch}`);
+    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 0, epoch });
+    await delivery.deliver(notes('alice', 4));
+    expect((await durableFrames(client, 'note', 4)).map((f) => f.seq)).toEqual([1, 2, 3, 4]);
+    client.send({ type: 'resume', data: { lastSeq: 1, epoch: 'not-this-log' }, id: 'r1' });
+    expect(await client.next()).toEqual({ type: 'resync', data: { lastSeq: 4, epoch } });
+    expect(await client.next()).toMatchObject({
+      replyTo: 'r1',
+      data: { replayed: 0, lastSeq: 4, epoch },
+    });
+    await delivery.deliver(notes('alice', 1, 5));
+    expect((await client.next('note')).seq).toBe(5);
+    expect(client.pending).toEqual([]);
+  });
+
+  it('a cursor ahead of the log gets resync, with or without an epoch: no guessing', async () => {
+    await start();
+    await delivery.deliver(notes('alice', 3));
+    const epoch = await store.epoch();
+    const old = await connect('alice', '?lastSeq=9');
+    expect(await old.next()).toEqual({ type: 'resync', data: { lastSeq: 3, epoch } });
+    expect((await old.next()).data).toEqual({ replayed: 0, lastSeq: 3, epoch });
+    const current = await connect('alice', `?lastSeq=9&epoch=${epoch}`);
+    expect(await current.next()).toEqual({ type: 'resync', data: { lastSeq: 3, epoch } });
+    expect((await current.next()).data).toEqual({ replayed: 0, lastSeq: 3, epoch });
+    // A user without a log at all.
+    const nobody = await connect('nobody', '?lastSeq=1');
+    expect(await nobody.next()).toEqual({ type: 'resync', data: { lastSeq: 0, epoch } });
+
+    const ahead = await current.request('resume', { lastSeq: 6, epoch }, 'r2');
+    expect(ahead.data).toEqual({ replayed: 0, lastSeq: 3, epoch });
+    expect(current.pending).toEqual([{ type: 'resync', data: { lastSeq: 3, epoch } }]);
+    await delivery.deliver(notes('alice', 1, 4));
+    for (const client of [old, current]) expect((await client.next('note')).seq).toBe(4);
+  });
+
+  it('a log restored from an older backup: a cursor past it gets resync; a renewed epoch catches the rest', async () => {
+    await start();
+    await delivery.deliver(notes('alice', 2));
+    const epoch = await store.epoch();
+    await stop();
+    const backup = `${environment.dir}/backup.sqlite`;
+    copyFileSync(file, backup);
+
+    await boot();
+    const phone = await connect('alice', `?lastSeq=2&epoch=${epoch}`);
+    await phone.next('resume');
+    await delivery.deliver(notes('alice', 3, 3));
+    expect((await durableFrames(phone, 'note', 3)).map((f) => f.seq)).toEqual([3, 4, 5]);
+    // The phone keeps (5, epoch) as its cursor; the database is then restored from the backup.
+    await stop();
+    copyFileSync(backup, file);
+
+    await boot();
+    expect(await store.head('alice')).toMatchObject({ lastSeq: 2 });
+    const back = await connect('alice', `?lastSeq=5&epoch=${epoch}`);
+    expect(await back.next()).toEqual({ type: 'resync', data: { lastSeq: 2, epoch } });
+    expect((await back.next()).data).toEqual({ replayed: 0, lastSeq: 2, epoch });
+    await back.close();
+
+    // A backup carries its epoch, so a cursor the restored log has outgrown again looks valid
+    // (seqs 3–5 are other entries now). Renewing the epoch after the restore catches it.
+    const renewed = await store.renewEpoch();
+    expect(renewed).toMatch(DELIVERY_LOG_EPOCH_PATTERN);
+    expect(renewed).not.toBe(epoch);
+    expect(await store.epoch()).toBe(renewed);
+    await delivery.deliver(notes('alice', 4, 103));
+    const laptop = await connect('alice', `?lastSeq=5&epoch=${epoch}`);
+    expect(await laptop.next()).toEqual({ type: 'resync', data: { lastSeq: 6, epoch: renewed } });
+    expect((await laptop.next()).data).toEqual({ replayed: 0, lastSeq: 6, epoch: renewed });
+  });
+
+  it('refuses a malformed epoch: 400 at the handshake, VALIDATION_FAILED for a resume frame', async () => {
+    await start();
+    await delivery.deliver(notes('alice', 2));
+    for (const query of [
+      '?lastSeq=1&epoch=',
+      '?lastSeq=1&epoch=has%20space',
+      `?lastSeq=1&epoch=${'e'.repeat(65)}`,
+      '?epoch=abc',
+    ]) {
+      expect([
+        query,
+        await handshakeStatus(`${server.url}${query}`, bearer(server.token('a'))),
+      ]).toEqual([query, 400]);
+    }
+    const client = await connect('alice', '?lastSeq=0');
+    await durableFrames(client, 'note', 2);
+    await client.next('resume');
+    for (const epoch of ['has space', 42, '', 'x'.repeat(65)]) {
+      const refused = await client.request('resume', { lastSeq: 0, epoch });
+      expect(refused.data).toMatchObject({
+        code: RealtimeErrorCode.VALIDATION_FAILED,
+        details: [{ field: 'epoch' }],
+      });
+    }
+    // Nothing moved: the connection is where it was and gets the next entry once.
+    await delivery.deliver(notes('alice', 1, 3));
+    expect((await client.next('note')).seq).toBe(3);
+    expect(client.pending).toEqual([]);
+  });
+
+  it('a store whose epoch is malformed fails the catch-up with 1011 rather than hand it out', async () => {
+    await start();
+    epochOverride = 'not an epoch';
+    const client = await connect('alice');
+    expect((await client.next('error')).data.code).toBe(RealtimeErrorCode.INTERNAL);
+    expect((await client.closed).code).toBe(RealtimeCloseCode.INTERNAL_ERROR);
   });
 
   it('?lastSeq= replays before live entries: no gap, no reordering, no duplicate', async () => {
@@ -199,7 +361,8 @@ describe('Durable delivery: log, acks and resume (library)', () => {
     await delivery.deliver(notes('alice', 5));
     await store.prune({ maxEntriesPerUser: 2 }, Date.now());
     const client = await connect('alice', '?lastSeq=1');
-    expect(await client.next('resync')).toEqual({ type: 'resync', data: { lastSeq: 5 } });
+    const epoch = await store.epoch();
+    expect(await client.next('resync')).toEqual({ type: 'resync', data: { lastSeq: 5, epoch } });
     await delivery.deliver(notes('alice', 1, 6));
     expect((await client.next('note')).seq).toBe(6);
   });
@@ -272,5 +435,7 @@ describe('Durable delivery when no log is configured (library)', () => {
       await client.close();
     }
     expect(await handshakeStatus(`${server.url}?lastSeq=0`, bearer(server.token('a')))).toBe(400);
+    const withEpoch = `${server.url}?lastSeq=0&epoch=abc`;
+    expect(await handshakeStatus(withEpoch, bearer(server.token('a')))).toBe(400);
   });
 });

@@ -1,5 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { RedisClusterTransport, RedisWsTicketStore } from '@nest-realtime/core/redis';
+import {
+  RedisClusterTransport,
+  RedisPresenceStore,
+  RedisWsTicketStore,
+} from '@nest-realtime/core/redis';
 import { AppConfigService } from '../config';
 
 /** Redis as the health check reports it: absent when REDIS_URL is unset. */
@@ -7,20 +11,22 @@ export type RedisHealth = 'up' | 'down';
 
 /**
  * The backend's Redis, when `REDIS_URL` makes it one of several instances: the cluster bus's
- * transport (started and stopped by the realtime module) and the shared ticket store (closed
- * here at shutdown). Both reconnect by themselves; neither throws into a request while Redis is
- * down.
+ * transport and the presence store (both started and stopped by the realtime module) and the
+ * shared ticket store (closed here at shutdown). All reconnect by themselves; none throws into a
+ * request uncontrolled while Redis is down.
  */
 @Injectable()
 export class ClusterConnections implements OnApplicationShutdown {
   readonly transport: RedisClusterTransport | undefined;
   readonly tickets: RedisWsTicketStore | undefined;
+  readonly presence: RedisPresenceStore | undefined;
 
   constructor(config: AppConfigService) {
     const url = config.redisUrl;
     if (url === undefined) return;
     this.transport = new RedisClusterTransport({ url, channel: 'nest-realtime:backend' });
     this.tickets = new RedisWsTicketStore({ url, keyPrefix: 'nest-realtime:backend:ticket:' });
+    this.presence = new RedisPresenceStore({ url, keyPrefix: 'nest-realtime:backend:presence:' });
   }
 
   /** `undefined` without Redis; otherwise whether the cluster bus is up. */

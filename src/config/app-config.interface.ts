@@ -23,6 +23,8 @@ export interface RealtimeSettings {
   retention: { maxAgeMs: number; maxEntriesPerUser: number };
   /** Unacknowledged for this long, an entry is reported (logged) once. */
   undeliveredAfterMs: number;
+  /** With Redis: how often this instance rewrites its presence entries (they live two periods). */
+  presenceRefreshMs: number;
 }
 
 /** How long `Idempotency-Key`s are held and kept. */

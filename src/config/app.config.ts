@@ -70,6 +70,7 @@ export function createAppConfig(
         maxEntriesPerUser: env.DELIVERY_RETENTION_MAX_PER_USER,
       },
       undeliveredAfterMs: env.UNDELIVERED_AFTER_MS,
+      presenceRefreshMs: env.PRESENCE_REFRESH_MS,
     },
   };
 }

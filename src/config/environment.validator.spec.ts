@@ -44,6 +44,7 @@ describe('validateEnvironment', () => {
       DELIVERY_RETENTION_DAYS: 30,
       DELIVERY_RETENTION_MAX_PER_USER: 1000,
       UNDELIVERED_AFTER_MS: 600_000,
+      PRESENCE_REFRESH_MS: 15_000,
     });
   });
 
@@ -108,6 +109,16 @@ describe('validateEnvironment', () => {
     expect(error.message).toContain(messages.jwtSecretRequired());
   });
 
+  it('takes PRESENCE_REFRESH_MS from 100 to 60000 ms', () => {
+    expect(validateEnvironment({ PRESENCE_REFRESH_MS: '1000' }).PRESENCE_REFRESH_MS).toBe(1000);
+    expect(validationError({ PRESENCE_REFRESH_MS: '50' }).variables).toEqual([
+      'PRESENCE_REFRESH_MS',
+    ]);
+    expect(validationError({ PRESENCE_REFRESH_MS: '60001' }).variables).toEqual([
+      'PRESENCE_REFRESH_MS',
+    ]);
+  });
+
   it('takes REDIS_URL with PostgreSQL; refuses it with SQLite, or when it is no Redis URL', () => {
     const postgres = 'postgres://u@127.0.0.1:5432/db';
     expect(
@@ -154,6 +165,7 @@ describe('createAppConfig', () => {
       compression: { thresholdBytes: 2048 },
       retention: { maxAgeMs: 30 * 86_400_000, maxEntriesPerUser: 1000 },
       undeliveredAfterMs: 600_000,
+      presenceRefreshMs: 15_000,
     });
   });
 

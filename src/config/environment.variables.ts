@@ -107,6 +107,18 @@ export class EnvironmentVariables {
   REDIS_URL?: string;
 
   /**
+   * With {@link REDIS_URL}: ms between rewrites of this instance's presence entries in Redis.
+   * Entries live two periods, so a dead instance's users go offline within twice this. Default
+   * `15000` (within 30 s).
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(100)
+  @Max(60_000)
+  @IsInt()
+  PRESENCE_REFRESH_MS = 15_000;
+
+  /**
    * PostgreSQL `statement_timeout` of every connection, in ms: a longer statement is cancelled
    * and its request answered 503. `0` leaves the server's setting. Default `10000`.
    */

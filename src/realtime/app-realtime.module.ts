@@ -27,9 +27,11 @@ import { logUndelivered } from './undelivered.logger';
         deliveryLog,
         reminderStore,
         onUndelivered: logUndelivered,
-        // With REDIS_URL: pushes, durable entries and tickets reach every instance.
+        // With REDIS_URL: pushes, durable entries and tickets reach every instance, and
+        // presence and the per-user connection cap are cluster-wide.
         cluster: cluster.transport,
         ticketStore: cluster.tickets,
+        presence: cluster.presence,
       }),
     }),
     AuthModule,

@@ -1,8 +1,8 @@
-import { Pool } from 'pg';
-import { spawnBackend, type BackendProcess } from '../support/backend-process';
+import type { BackendProcess } from '../support/backend-process';
+import { BackendCluster, signUp } from '../support/backend-cluster';
 import { jsonRequest, type JsonReply } from '../support/json-request';
-import { describeWithPostgres, TEST_POSTGRES_URL } from '../support/postgres';
-import { TestRedisServer } from '../support/redis-server';
+import { describeWithPostgres } from '../support/postgres';
+import type { TestRedisServer } from '../support/redis-server';
 import { WsTestClient } from '../support/ws-test-client';
 
 /** Asks `/health` until `accept` takes the answer (what a load balancer's probe does). */
@@ -20,55 +20,22 @@ async function healthUntil(
   }
 }
 
-/** Registers and logs in a user on `instance`. */
-async function signUp(
-  instance: BackendProcess,
-  username: string,
-): Promise<{ userId: string; token: string }> {
-  const credentials = { username, password: 'correct horse battery' };
-  const post = (path: string) =>
-    jsonRequest(`${instance.httpUrl}${path}`, {
-      method: 'POST',
-      body: credentials,
-      timeoutMs: 10_000,
-    });
-  const registered = await post('/auth/register');
-  const login = await post('/auth/login');
-  return { userId: registered.body.id as string, token: login.body.accessToken as string };
-}
-
 describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
-  const schema = `rt_redis_${Math.random().toString(16).slice(2, 10)}`;
-  const admin = new Pool({ connectionString: TEST_POSTGRES_URL, max: 1 });
+  let cluster: BackendCluster;
   let redis: TestRedisServer;
   let backend: BackendProcess;
   let other: BackendProcess;
   const clients: WsTestClient[] = [];
 
   beforeAll(async () => {
-    await admin.query(`create schema ${schema}`);
-    redis = await TestRedisServer.start();
-    const databaseUrl = new URL(TEST_POSTGRES_URL);
-    databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
-    const env = {
-      DATABASE_URL: databaseUrl.toString(),
-      REDIS_URL: redis.url,
-      JWT_SECRET: 'backend-redis-test-secret-long-enough',
-    };
-    // One after the other, to keep the boot light (concurrent boots: concurrent-boot.e2e-spec).
-    backend = await spawnBackend(env);
-    other = await spawnBackend(env);
+    cluster = await BackendCluster.start(2);
+    ({ redis } = cluster);
+    [backend, other] = cluster.instances;
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));
-    for (const instance of [backend, other]) {
-      instance.child.kill('SIGTERM');
-      await instance.exited;
-    }
-    await redis.stop();
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
+    await cluster.stop();
   });
 
   it('names Redis in /health, stays up and keeps durable pushes going while Redis is down', async () => {
@@ -76,7 +43,7 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
     expect(up.status).toBe(200);
     expect(up.body).toMatchObject({ status: 'ok', database: 'up', redis: 'up' });
 
-    const { userId, token } = await signUp(backend, 'rita');
+    const { userId, token } = await signUp(backend.httpUrl, 'rita');
     const { client } = await WsTestClient.connect(backend.wsUrl, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -123,7 +90,7 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
     for (const instance of [backend, other]) {
       await healthUntil(instance, (reply) => reply.body?.redis === 'up');
     }
-    const { token } = await signUp(other, 'sam');
+    const { token } = await signUp(other.httpUrl, 'sam');
     const auth = { headers: { authorization: `Bearer ${token}` } };
 
     // A ticket minted on one instance opens a socket on the other.

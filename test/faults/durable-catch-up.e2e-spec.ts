@@ -86,7 +86,8 @@ function catchUpFaults(open: () => Promise<LogDatabase>): void {
     const again = await connect('alice', '?lastSeq=2');
     const seen = await durableUntil(again, 6);
     expect(seen.map((frame) => frame.seq)).toEqual([3, 4, 5, 6]);
-    expect((await again.next('resume')).data).toEqual({ replayed: 4, lastSeq: 6 });
+    const epoch = await store.epoch();
+    expect((await again.next('resume')).data).toEqual({ replayed: 4, lastSeq: 6, epoch });
     expect(await loggedSeqs('alice')).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -99,10 +100,23 @@ function catchUpFaults(open: () => Promise<LogDatabase>): void {
     expect(failed.pending.filter((frame) => frame.seq !== undefined)).toEqual([]);
   });
 
+  it('a database error reading the epoch closes with 1011; the reconnect with the cursor replays', async () => {
+    await delivery.deliver(notes('alice', 3));
+    const epoch = await store.epoch();
+    faulty.failNext('epoch');
+    const failed = await connect('alice', `?lastSeq=1&epoch=${epoch}`);
+    expect((await failed.next('error')).data.code).toBe(RealtimeErrorCode.INTERNAL);
+    expect(await closedOrNote(failed)).toMatchObject({ code: RealtimeCloseCode.INTERNAL_ERROR });
+    expect(failed.pending.filter((frame) => frame.seq !== undefined)).toEqual([]);
+    const again = await connect('alice', `?lastSeq=1&epoch=${epoch}`);
+    expect((await durableUntil(again, 3)).map((frame) => frame.seq)).toEqual([2, 3]);
+    expect((await again.next('resume')).data).toEqual({ replayed: 2, lastSeq: 3, epoch });
+  });
+
   it('a database error during a resume request answers INTERNAL, closes with 1011, no entry past the gap', async () => {
     await delivery.deliver(notes('alice', 3));
     const client = await connect('alice', '?lastSeq=3');
-    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3 });
+    expect((await client.next('resume')).data).toMatchObject({ replayed: 0, lastSeq: 3 });
     faulty.failNext('readAfter');
     const reply = await client.request('resume', { lastSeq: 1 }, 'r1');
     expect(reply.data.code).toBe(RealtimeErrorCode.INTERNAL);
@@ -111,26 +125,35 @@ function catchUpFaults(open: () => Promise<LogDatabase>): void {
     expect(client.pending.filter((frame) => frame.seq !== undefined)).toEqual([]);
   });
 
-  it('a refused resume (cursor ahead of the log) changes nothing: live entries keep coming', async () => {
+  it('a resume with a cursor ahead of the log gets resync at the head: live entries keep coming', async () => {
     await delivery.deliver(notes('alice', 3));
     const client = await connect('alice', '?lastSeq=3');
-    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3 });
-    const refused = await client.request('resume', { lastSeq: 99 }, 'r1');
-    expect(refused.data.code).toBe(RealtimeErrorCode.VALIDATION_FAILED);
+    const epoch = await store.epoch();
+    expect((await client.next('resume')).data).toEqual({ replayed: 0, lastSeq: 3, epoch });
+    const ahead = await client.request('resume', { lastSeq: 99, epoch }, 'r1');
+    expect(ahead.data).toEqual({ replayed: 0, lastSeq: 3, epoch });
+    expect(client.pending).toEqual([{ type: 'resync', data: { lastSeq: 3, epoch } }]);
     await delivery.deliver(notes('alice', 3, 4));
     const seen = await durableUntil(client, 6);
     expect(seen.map((frame) => frame.seq)).toEqual([4, 5, 6]);
     expect(await loggedSeqs('alice')).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
-  it('a refused ?lastSeq= leaves the connection off the stream until a resume succeeds', async () => {
+  it('?lastSeq= ahead of the log, or of another epoch, gets resync and is live from the head', async () => {
     await delivery.deliver(notes('alice', 2));
-    const client = await connect('alice', '?lastSeq=50');
-    expect((await client.next('error')).data.code).toBe(RealtimeErrorCode.VALIDATION_FAILED);
+    const epoch = await store.epoch();
+    const ahead = await connect('alice', '?lastSeq=50');
+    const other = await connect('alice', '?lastSeq=1&epoch=restored-elsewhere');
+    for (const client of [ahead, other]) {
+      expect(await client.next()).toEqual({ type: 'resync', data: { lastSeq: 2, epoch } });
+      expect((await client.next()).data).toEqual({ replayed: 0, lastSeq: 2, epoch });
+    }
     await delivery.deliver(notes('alice', 2, 3));
-    const resumed = await client.request('resume', { lastSeq: 1 }, 'r1');
-    expect(resumed.data).toEqual({ replayed: 3, lastSeq: 4 });
-    expect(client.pending.filter((f) => f.seq !== undefined).map((f) => f.seq)).toEqual([2, 3, 4]);
+    for (const client of [ahead, other]) {
+      expect((await durableUntil(client, 4)).map((frame) => frame.seq)).toEqual([3, 4]);
+      expect(client.pending).toEqual([]);
+    }
+    expect(await loggedSeqs('alice')).toEqual([1, 2, 3, 4]);
   });
 
   it('one unwritable entry fails its own caller only; the others of the group commit are written', async () => {
@@ -246,7 +269,7 @@ function catchUpFaults(open: () => Promise<LogDatabase>): void {
     const client = await connect('alice', '?lastSeq=0');
     const seen = await durableUntil(client, 500);
     expect(seen.map((frame) => frame.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
-    expect((await client.next('resume')).data).toEqual({ replayed: 500, lastSeq: 500 });
+    expect((await client.next('resume')).data).toMatchObject({ replayed: 500, lastSeq: 500 });
     expect(client.socket.readyState).toBe(client.socket.OPEN);
   }, 60_000);
 }

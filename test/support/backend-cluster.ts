@@ -62,22 +62,8 @@ export class BackendCluster {
   }
 
   /** Registers `username` at `baseUrl` (an instance, or a load balancer) and logs in there. */
-  async signUp(baseUrl: string, username: string): Promise<ClusterUser> {
-    const credentials = { username, password: 'correct horse battery' };
-    const post = (path: string) =>
-      jsonRequest(`${baseUrl}${path}`, {
-        method: 'POST',
-        body: credentials,
-        timeoutMs: 10_000,
-      });
-    const registered = await post('/auth/register');
-    if (registered.status !== 201) {
-      throw new Error(
-        `register ${username}: ${registered.status} ${JSON.stringify(registered.body)}`,
-      );
-    }
-    const login = await post('/auth/login');
-    return { userId: registered.body.id as string, token: login.body.accessToken as string };
+  signUp(baseUrl: string, username: string): Promise<ClusterUser> {
+    return signUp(baseUrl, username);
   }
 
   /** Stops every instance still running (SIGTERM, by pid), Redis, and drops the schema. */
@@ -93,4 +79,23 @@ export class BackendCluster {
     await this.admin.query(`drop schema if exists ${this.schema} cascade`);
     await this.admin.end();
   }
+}
+
+/** Registers `username` at `baseUrl` (an instance, or a load balancer) and logs in there. */
+export async function signUp(baseUrl: string, username: string): Promise<ClusterUser> {
+  const credentials = { username, password: 'correct horse battery' };
+  const post = (path: string) =>
+    jsonRequest(`${baseUrl}${path}`, {
+      method: 'POST',
+      body: credentials,
+      timeoutMs: 10_000,
+    });
+  const registered = await post('/auth/register');
+  if (registered.status !== 201) {
+    throw new Error(
+      `register ${username}: ${registered.status} ${JSON.stringify(registered.body)}`,
+    );
+  }
+  const login = await post('/auth/login');
+  return { userId: registered.body.id as string, token: login.body.accessToken as string };
 }

@@ -53,6 +53,10 @@ export class FaultyDeliveryLogStore implements DeliveryLogStore {
     return this.call('head', () => this.inner.head(userId));
   }
 
+  epoch(): Promise<string> {
+    return this.call('epoch', () => this.inner.epoch());
+  }
+
   lastSeqs(userIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
     return this.call('lastSeqs', () => this.inner.lastSeqs(userIds));
   }

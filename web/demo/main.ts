@@ -184,8 +184,17 @@ function refresh(): Promise<unknown> {
 // ---- realtime ------------------------------------------------------------------------------
 
 function connect(): void {
+  // The cursor: the last seq handled and the epoch of the server's log it belongs to.
   const seqKey = `realtime-demo:lastSeq:${userId}`;
+  const epochKey = `realtime-demo:epoch:${userId}`;
   const stored = Number(localStorage.getItem(seqKey));
+  const lastSeq = Number.isSafeInteger(stored) && stored > 0 ? stored : undefined;
+  const storedEpoch = localStorage.getItem(epochKey) ?? '';
+  const saveCursor = (seq: number | undefined): void => {
+    if (seq === undefined) return;
+    localStorage.setItem(seqKey, String(seq));
+    if (client?.epoch !== undefined) localStorage.setItem(epochKey, client.epoch);
+  };
   client = new RealtimeClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
     auth: async () => {
@@ -197,7 +206,8 @@ function connect(): void {
         throw error;
       }
     },
-    lastSeq: Number.isSafeInteger(stored) && stored > 0 ? stored : undefined,
+    lastSeq,
+    epoch: lastSeq !== undefined && /^[\w-]{1,64}$/.test(storedEpoch) ? storedEpoch : undefined,
     heartbeat: { intervalMs: 15_000, timeoutMs: 5_000 },
   });
   client.on('connecting', () => showStatus('connecting', 'Connecting…'));
@@ -207,20 +217,23 @@ function connect(): void {
   });
   client.on('reconnecting', ({ delayMs }) => showReconnecting(delayMs));
   client.on('closed', ({ reason }) => showStatus('closed', `Disconnected (${reason})`));
-  client.on('resync', () => void refresh());
+  client.on('resync', ({ lastSeq: head }) => {
+    saveCursor(head);
+    void refresh();
+  });
   client.on('schedule-reminder', (firing: ReminderFiring, { seq }) => {
     toast(
       `Reminder: ${firing.reminder.title}`,
       firing.reminder.body ?? `due ${new Date(firing.dueAt).toLocaleTimeString()}`,
     );
-    localStorage.setItem(seqKey, String(seq));
+    saveCursor(seq);
     void loadReminders();
   });
   client.on('notification', (notification: NotificationPush, { seq }) => {
     inbox.set(notification.id, { ...notification, readAt: null });
     renderInbox();
     toast(`Notification: ${notification.title}`, notification.body ?? '');
-    localStorage.setItem(seqKey, String(seq));
+    saveCursor(seq);
   });
   client.on('error', (error) => console.warn('realtime:', error.message));
 }

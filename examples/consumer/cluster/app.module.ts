@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RealtimeModule } from '@nest-realtime/core';
 import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
-import { RedisClusterTransport, RedisWsTicketStore } from '@nest-realtime/core/redis';
+import {
+  RedisClusterTransport,
+  RedisPresenceStore,
+  RedisWsTicketStore,
+} from '@nest-realtime/core/redis';
 import { KyselyReminderStore } from '@nest-realtime/core/reminders';
 import { ChatGateway } from './chat.gateway';
 import { DatabaseModule } from './database';
@@ -24,6 +28,8 @@ import { TokenGuard } from './token.guard';
         cluster: new RedisClusterTransport({ url: process.env.REDIS_URL }),
         // A ticket minted on one instance is accepted once, on any instance.
         ticketStore: new RedisWsTicketStore({ url: process.env.REDIS_URL }),
+        // RealtimePresence and maxConnectionsPerUser count the connections of every instance.
+        presence: new RedisPresenceStore({ url: process.env.REDIS_URL }),
       }),
     }),
   ],

@@ -72,6 +72,12 @@ export interface RealtimeClientOptions {
   ackDelayMs?: number;
   /** The last durable `seq` this client already has (persisted by the app), to resume after. */
   lastSeq?: number;
+  /**
+   * The log's epoch that `lastSeq` belongs to ({@link RealtimeClient.epoch}, persisted with it),
+   * so that a server whose log was reset or restored answers `resync` instead of a wrong
+   * catch-up. Only with `lastSeq`; without it, only the cursor's position is checked.
+   */
+  epoch?: string;
   /** Connect in the constructor. Default `true`. */
   autoConnect?: boolean;
   /** Randomness of the backoff jitter, `[0, 1)`. Default `Math.random`. */
@@ -107,6 +113,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   ackDelayMs: number;
   lastSeq: number | undefined;
+  epoch: string | undefined;
   autoConnect: boolean;
   random: () => number;
   environment: BrowserEnvironment | null;
@@ -134,6 +141,7 @@ export function resolveClientOptions(options: RealtimeClientOptions): ResolvedCl
   if (!(reconnect.baseMs > 0 && reconnect.capMs >= reconnect.baseMs)) {
     throw new TypeError('reconnect needs 0 < baseMs <= capMs.');
   }
+  checkCursor(options.lastSeq, options.epoch);
   const heartbeat =
     options.heartbeat === false
       ? false
@@ -148,10 +156,42 @@ export function resolveClientOptions(options: RealtimeClientOptions): ResolvedCl
     requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     ackDelayMs: options.ackDelayMs ?? 0,
     lastSeq: options.lastSeq,
+    epoch: options.epoch,
     autoConnect: options.autoConnect ?? true,
     random: options.random ?? Math.random,
     environment: options.environment === undefined ? browserEnvironment() : options.environment,
   };
+}
+
+/**
+ * What a server accepts as a log epoch (1–64 characters of `A–Z a–z 0–9 _ -`). The client
+ * keeps only epochs of this form, so that it never sends one the server refuses with 400.
+ */
+export const EPOCH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Whether `value` is an epoch the client keeps and sends. */
+export function isEpoch(value: unknown): value is string {
+  return typeof value === 'string' && EPOCH_PATTERN.test(value);
+}
+
+/**
+ * A persisted cursor the server would refuse at the handshake with 400, after which the client
+ * stops for good, fails here instead, where the app can see it.
+ *
+ * @throws TypeError for a `lastSeq` that is not a non-negative integer, or an `epoch` that is
+ *   malformed or comes without `lastSeq`.
+ */
+function checkCursor(lastSeq: number | undefined, epoch: string | undefined): void {
+  if (lastSeq !== undefined && !(Number.isSafeInteger(lastSeq) && lastSeq >= 0)) {
+    throw new TypeError(`lastSeq must be a non-negative integer, got ${String(lastSeq)}.`);
+  }
+  if (epoch === undefined) return;
+  if (!isEpoch(epoch)) {
+    throw new TypeError(
+      `epoch must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -, got "${String(epoch)}".`,
+    );
+  }
+  if (lastSeq === undefined) throw new TypeError('epoch needs the lastSeq it belongs to.');
 }
 
 /** The page's own online/offline and visibility signals, or `null` outside a browser. */

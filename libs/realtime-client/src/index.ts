@@ -32,6 +32,8 @@ export type {
   Reminder,
   ReminderFiring,
   ResumeData,
+  ResumeRequestData,
+  ResyncData,
   ServerFrame,
 } from './protocol';
 export type { EventMeta, Listener } from './typed-emitter';

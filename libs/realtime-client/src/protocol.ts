@@ -40,12 +40,45 @@ export interface ErrorFrameData {
   details?: unknown;
 }
 
-/** `data` of the `resume` answer: how many entries the replay sent and where the log stands. */
+/**
+ * `data` of a `resume` request, and what `?lastSeq=`/`?epoch=` of the upgrade URL carry: where
+ * the client's cursor stands.
+ */
+export interface ResumeRequestData {
+  /** The last durable seq the client has (`0` for everything the log kept). */
+  lastSeq: number;
+  /**
+   * The log's epoch from the `resume` or `resync` frame that gave the client its cursor. A
+   * different one gets `resync`; without it only the cursor's position is checked. 1–64
+   * characters of `A–Z a–z 0–9 _ -`.
+   */
+  epoch?: string;
+}
+
+/**
+ * `data` of the `resume` answer: how many entries the replay sent, where the log stands, and
+ * the log's epoch. Keep `lastSeq` (advanced by every durable seq you handle) and `epoch`
+ * together as your cursor.
+ */
 export interface ResumeData {
   /** Entries sent by this replay. */
   replayed: number;
   /** The connection's position in the log once caught up. */
   lastSeq: number;
+  /** The log's epoch (opaque): send it back with your cursor when you resume. */
+  epoch: string;
+}
+
+/**
+ * `data` of a `resync` frame: your cursor cannot be resumed (older than retention kept, ahead
+ * of the log, or of another epoch). Reload from REST; the connection now stands at `lastSeq`
+ * of the log of `epoch`, and live entries continue from there.
+ */
+export interface ResyncData {
+  /** The head of your log: your new cursor. */
+  lastSeq: number;
+  /** The log's epoch: keep it with the new cursor. */
+  epoch: string;
 }
 
 /** A reminder as the server pushes it. */

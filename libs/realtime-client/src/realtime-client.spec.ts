@@ -314,7 +314,7 @@ describe('RealtimeClient: durable stream', () => {
 });
 
 describe('RealtimeClient: a server log behind the cursor', () => {
-  it('starts over at the head and emits resync when the handshake cursor is ahead', async () => {
+  it('starts over at the head and emits resync when a server without epochs refuses the cursor', async () => {
     const { realtime, socket } = await connected({ lastSeq: 50 });
     expect(new URL(socket.url).searchParams.get('lastSeq')).toBe('50');
     const resync = jest.fn();
@@ -333,6 +333,128 @@ describe('RealtimeClient: a server log behind the cursor', () => {
     expect(next).not.toBe(socket);
     expect(new URL(next.url).searchParams.has('lastSeq')).toBe(false);
     expect(realtime.lastSeq).toBeUndefined();
+  });
+});
+
+describe('RealtimeClient: the log epoch', () => {
+  const reminder = (seq: number) => ({
+    type: 'schedule-reminder',
+    seq,
+    id: `e${seq}`,
+    data: { reminder: { id: `r${seq}` }, dueAt: '2026-11-21T09:00:00.000Z' },
+  });
+  const acks = (socket: ScriptedSocket) => socket.frames().filter((f) => f.type === 'ack');
+
+  it('keeps the epoch of the resume frame and sends it with its cursor: reconnect and gap', async () => {
+    const { realtime, socket } = await connected();
+    expect(realtime.epoch).toBeUndefined();
+    socket.push({ type: 'resume', data: { replayed: 0, lastSeq: 0, epoch: 'E1' } });
+    socket.push(reminder(1));
+    socket.push(reminder(2));
+    await settle();
+    expect([realtime.lastSeq, realtime.epoch]).toEqual([2, 'E1']);
+    socket.drop(1006);
+    await settle(250);
+    const next = ScriptedSocket.latest();
+    const query = new URL(next.url).searchParams;
+    expect([query.get('lastSeq'), query.get('epoch')]).toEqual(['2', 'E1']);
+    next.accept();
+    next.push({ type: 'resume', data: { replayed: 0, lastSeq: 2, epoch: 'E1' } });
+    next.push(reminder(4));
+    await settle();
+    expect(next.frames().filter((f) => f.type === 'resume')).toEqual([
+      { type: 'resume', data: { lastSeq: 2, epoch: 'E1' } },
+    ]);
+  });
+
+  it('sends the cursor and epoch it was given as options', async () => {
+    const { realtime, socket } = await connected({ lastSeq: 7, epoch: 'persisted_E-0' });
+    const query = new URL(socket.url).searchParams;
+    expect([query.get('lastSeq'), query.get('epoch')]).toEqual(['7', 'persisted_E-0']);
+    expect(realtime.epoch).toBe('persisted_E-0');
+  });
+
+  it('refuses a cursor the server would refuse: bad epoch, epoch without lastSeq, bad lastSeq', () => {
+    expect(() => client({ lastSeq: 1, epoch: 'has space' })).toThrow(TypeError);
+    expect(() => client({ lastSeq: 1, epoch: 'x'.repeat(65) })).toThrow(TypeError);
+    expect(() => client({ lastSeq: 1, epoch: '' })).toThrow(TypeError);
+    expect(() => client({ epoch: 'E1' })).toThrow(/needs the lastSeq/);
+    expect(() => client({ lastSeq: -1 })).toThrow(TypeError);
+    expect(() => client({ lastSeq: Number.NaN })).toThrow(TypeError);
+  });
+
+  it('on a resync of another log: adopts its epoch and head, acks the head, then goes on live', async () => {
+    const { realtime, socket } = await connected({ lastSeq: 50, epoch: 'old' });
+    const seen: number[] = [];
+    const resync = jest.fn();
+    realtime.on('resync', resync);
+    realtime.on('schedule-reminder', (_firing, { seq }) => void seen.push(seq!));
+    socket.push({ type: 'resync', data: { lastSeq: 3, epoch: 'new' } });
+    socket.push({ type: 'resume', data: { replayed: 0, lastSeq: 3, epoch: 'new' } });
+    await settle();
+    expect(resync).toHaveBeenCalledWith({ lastSeq: 3, epoch: 'new' }, expect.anything());
+    expect([realtime.lastSeq, realtime.epoch]).toEqual([3, 'new']);
+    socket.push(reminder(4));
+    await settle();
+    expect(seen).toEqual([4]);
+    // The acks of the old log (up to 50) are forgotten: the new log's 3 and 4 are acked.
+    expect(acks(socket)).toEqual([
+      { type: 'ack', data: { seq: 3 } },
+      { type: 'ack', data: { seq: 4 } },
+    ]);
+  });
+
+  it('holds an ack left from the last connection until the server says the log is the same', async () => {
+    const { realtime, socket } = await connected({ ackDelayMs: 1_000 });
+    socket.push({ type: 'resume', data: { replayed: 0, lastSeq: 0, epoch: 'E1' } });
+    socket.push(reminder(1));
+    socket.push(reminder(2));
+    await settle();
+    socket.drop(1006); // before the ack's delay is over: it is still owed
+    await settle(250);
+    const reset = ScriptedSocket.latest();
+    reset.accept();
+    await settle(2_000);
+    expect(acks(reset)).toEqual([]);
+    // The log was reset: the owed ack belonged to the old one and is never sent.
+    reset.push({ type: 'resync', data: { lastSeq: 0, epoch: 'E2' } });
+    reset.push({ type: 'resume', data: { replayed: 0, lastSeq: 0, epoch: 'E2' } });
+    await settle(2_000);
+    expect(acks(reset)).toEqual([]);
+    expect([realtime.lastSeq, realtime.epoch]).toEqual([0, 'E2']);
+
+    reset.push(reminder(1));
+    reset.push(reminder(2));
+    await settle();
+    reset.drop(1006);
+    await settle(1_000); // the second attempt in a row waits longer
+    const same = ScriptedSocket.latest();
+    expect(same).not.toBe(reset);
+    same.accept();
+    same.push({ type: 'resume', data: { replayed: 0, lastSeq: 2, epoch: 'E2' } });
+    await settle();
+    expect(acks(same)).toEqual([{ type: 'ack', data: { seq: 2 } }]);
+  });
+
+  it('keeps no epoch the server sends malformed, so it never sends one back', async () => {
+    const { realtime, socket } = await connected();
+    socket.push({ type: 'resume', data: { replayed: 0, lastSeq: 5, epoch: 'not an epoch' } });
+    await settle();
+    expect([realtime.lastSeq, realtime.epoch]).toEqual([5, undefined]);
+    socket.drop(1006);
+    await settle(250);
+    expect(new URL(ScriptedSocket.latest().url).searchParams.has('epoch')).toBe(false);
+  });
+
+  it('drops its epoch for a server without epochs, which would refuse it in a resume', async () => {
+    const { realtime, socket } = await connected({ lastSeq: 2, epoch: 'E1' });
+    socket.push({ type: 'resume', data: { replayed: 0, lastSeq: 2 } });
+    socket.push(reminder(4)); // a gap: resume from 2
+    await settle();
+    expect(realtime.epoch).toBeUndefined();
+    expect(socket.frames().filter((f) => f.type === 'resume')).toEqual([
+      { type: 'resume', data: { lastSeq: 2 } },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { fullJitterDelay } from './backoff';
 import {
+  isEpoch,
   resolveClientOptions,
   type RealtimeAuth,
   type RealtimeClientOptions,
@@ -19,6 +20,8 @@ import type {
   ErrorFrameData,
   ReferenceServerEvents,
   ResumeData,
+  ResumeRequestData,
+  ResyncData,
   ServerFrame,
 } from './protocol';
 import { TypedEmitter, type EventMeta, type Listener } from './typed-emitter';
@@ -36,8 +39,13 @@ export interface ConnectionEvents {
   reconnecting: { attempt: number; delayMs: number | null; code: number; reason: string };
   /** For good: `close()` was called, or the server said not to come back. */
   closed: { code: number; reason: string };
-  /** The client's durable cursor is older than the server keeps: reload state from REST. */
-  resync: { lastSeq: number };
+  /**
+   * The server could not resume from the client's cursor — older than its log keeps, ahead of
+   * its log, or of another epoch (the log was reset or restored): reload state from REST. The
+   * client now stands at `lastSeq` of the log of `epoch` (persist both); live pushes continue
+   * from there. `epoch` is absent from servers that predate epochs.
+   */
+  resync: { lastSeq: number; epoch?: string };
   /** A server `error` frame that answers no request, a handler that threw, a failed `auth`. */
   error: Error;
 }
@@ -89,6 +97,8 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   private readonly queue: string[] = [];
   /** Highest durable seq received (duplicates at or below it are dropped). */
   private cursor: number | undefined;
+  /** The epoch of the log `cursor` belongs to, as the server last said. */
+  private logEpoch: string | undefined;
   /** Highest durable seq whose handlers have returned. */
   private handledSeq = 0;
   private ackedSeq = 0;
@@ -101,6 +111,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   constructor(options: RealtimeClientOptions) {
     this.options = resolveClientOptions(options);
     this.cursor = this.options.lastSeq;
+    this.logEpoch = this.options.epoch;
     this.handledSeq = this.ackedSeq = this.options.lastSeq ?? 0;
     this.detachEnvironment = this.attachEnvironment();
     if (this.options.autoConnect) this.connect();
@@ -111,9 +122,18 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     return this.currentState;
   }
 
-  /** The highest durable `seq` received; persist it to resume after a reload. */
+  /** The highest durable `seq` received; persist it (with {@link epoch}) to resume after a reload. */
   get lastSeq(): number | undefined {
     return this.cursor;
+  }
+
+  /**
+   * The epoch of the server's log that {@link lastSeq} belongs to (known once the server's
+   * first `resume` or `resync` frame has arrived); persist it with `lastSeq` and pass both back
+   * as options.
+   */
+  get epoch(): string | undefined {
+    return this.logEpoch;
   }
 
   /**
@@ -246,7 +266,10 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     if (generation !== this.generation) return;
     const url = new URL(this.options.url);
     for (const [key, value] of Object.entries(auth.query ?? {})) url.searchParams.set(key, value);
-    if (this.cursor !== undefined) url.searchParams.set('lastSeq', String(this.cursor));
+    if (this.cursor !== undefined) {
+      url.searchParams.set('lastSeq', String(this.cursor));
+      if (this.logEpoch !== undefined) url.searchParams.set('epoch', this.logEpoch);
+    }
     this.handshakeStatus = undefined;
     let socket: WebSocketLike;
     try {
@@ -306,17 +329,9 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
       case 'resume':
         this.onResumed(frame.data as ResumeData);
         return;
-      case 'resync': {
-        const { lastSeq } = frame.data as { lastSeq: number };
-        this.cursor = lastSeq;
-        this.handling = this.handling.then(() => {
-          // The app reloads from REST: everything up to here counts as handled.
-          this.handledSeq = Math.max(this.handledSeq, lastSeq);
-          this.notify('resync', { lastSeq });
-          this.scheduleAck();
-        });
+      case 'resync':
+        this.onResync(frame.data as ResyncData);
         return;
-      }
     }
     if (frame.seq !== undefined) {
       this.onDurable(frame, frame.seq);
@@ -326,11 +341,36 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   }
 
   /**
-   * The server's log is behind this client's cursor (its database was reset or restored): the
-   * cursor means nothing there any more. Start over at the head, and tell the app to reload.
+   * The server could not resume from the cursor; the connection stands at `lastSeq` of the log
+   * of `epoch`. The app reloads from REST, so everything up to there counts as handled (and is
+   * acked). A cursor that was ahead of the log, or of another epoch, counted seqs of a log that
+   * is gone: what was handled and acked of it is forgotten, so that nothing of the new log is
+   * skipped or acked unseen.
+   */
+  private onResync({ lastSeq, epoch }: Partial<ResyncData>): void {
+    if (typeof lastSeq !== 'number') return;
+    const known = isEpoch(epoch) ? epoch : undefined;
+    const otherLog =
+      (known !== undefined && known !== this.logEpoch) ||
+      (this.cursor !== undefined && lastSeq < this.cursor);
+    this.cursor = lastSeq;
+    if (known !== undefined) this.logEpoch = known;
+    this.handling = this.handling.then(() => {
+      if (otherLog) this.handledSeq = this.ackedSeq = 0;
+      this.handledSeq = Math.max(this.handledSeq, lastSeq);
+      this.notify('resync', known === undefined ? { lastSeq } : { lastSeq, epoch: known });
+      this.scheduleAck();
+    });
+  }
+
+  /**
+   * A server that predates epochs refused a cursor ahead of its log (its database was reset or
+   * restored) with `VALIDATION_FAILED`: the cursor means nothing there any more. Start over at
+   * the head, and tell the app to reload. (Current servers answer `resync` instead.)
    */
   private restartAtHead(): void {
     this.cursor = undefined;
+    this.logEpoch = undefined;
     this.handledSeq = this.ackedSeq = 0;
     this.handling = this.handling.then(() => {
       this.notify('resync', { lastSeq: 0 });
@@ -340,10 +380,19 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     this.scheduleReconnect(1006, 'resume cursor ahead of the server log');
   }
 
-  /** The replay is over: the log's head is where this client now stands. */
-  private onResumed({ lastSeq }: ResumeData): void {
+  /**
+   * The replay is over: the log's head is where this client now stands, in the log of `epoch`.
+   * The epoch is whatever the server said, none included (a server from before epochs, which
+   * would refuse one in a `resume` request). Acks wait for this frame after a reconnect, so that
+   * one of a log the server no longer has (a `resync` comes first then) is never applied to the
+   * new one.
+   */
+  private onResumed({ lastSeq, epoch }: ResumeData): void {
     this.resumingAfterGap = false;
     if (this.cursor === undefined || lastSeq > this.cursor) this.cursor = lastSeq;
+    this.logEpoch = isEpoch(epoch) ? epoch : undefined;
+    // After whatever a `resync` before it queued: that decides which acks still count.
+    this.handling = this.handling.then(() => this.flushAck());
   }
 
   /**
@@ -376,7 +425,8 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   private resumeAfterGap(cursor: number): void {
     if (this.resumingAfterGap || this.socket?.readyState !== OPEN) return;
     this.resumingAfterGap = true;
-    this.socket.send(`{"type":"resume","data":{"lastSeq":${cursor}}}`);
+    const data: ResumeRequestData = { lastSeq: cursor, epoch: this.logEpoch };
+    this.socket.send(JSON.stringify({ type: 'resume', data }));
   }
 
   private onConnected(data: ConnectedData): void {
@@ -389,7 +439,6 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     this.startHeartbeat();
     for (const frame of this.queue.splice(0)) this.socket?.send(frame);
     for (const request of this.pending.values()) request.sent = true;
-    this.flushAck();
   }
 
   private onClosed(code: number, reason: string): void {
@@ -588,7 +637,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
   }
 }
 
-/** The `VALIDATION_FAILED` a resume cursor past the end of the user's log gets. */
+/** The `VALIDATION_FAILED` a server that predates epochs gives a cursor past the end of the log. */
 function isCursorAhead(error: ErrorFrameData): boolean {
   return (
     error.code === 'VALIDATION_FAILED' &&

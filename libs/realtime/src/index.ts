@@ -54,6 +54,13 @@ export { toFieldViolations, type FieldViolation } from './messaging/validation-d
 
 export { ConnectionRegistry } from './registry/connection-registry';
 export { RealtimeConnection } from './registry/realtime-connection';
+export { RealtimePresence } from './presence/realtime-presence.service';
+export { PresenceUnavailableError } from './presence/presence-unavailable.error';
+export type {
+  PresenceRefreshEntry,
+  PresenceStore,
+  PresenceStoreContext,
+} from './presence/presence-store.interface';
 
 export { RealtimePublisher, type PushOptions } from './delivery/realtime.publisher';
 export type { RealtimeBus } from './delivery/realtime-bus.interface';
@@ -95,6 +102,7 @@ export {
   DeliveryEntryRejectedError,
 } from './durable/delivery-log.errors';
 export type { DeliveryLogStore } from './durable/delivery-log.store';
+export { DELIVERY_LOG_EPOCH_PATTERN, isDeliveryLogEpoch } from './durable/delivery-log-epoch';
 export { DurableDelivery, type ResumeReply } from './durable/durable-delivery.service';
 export { DeliveryMaintenance } from './durable/delivery-maintenance.service';
 export type { AckReply } from './durable/delivery-request.handler';

@@ -72,8 +72,14 @@ export const durableDeliveryOff = (): string =>
 export const ackBeyondLog = (seq: number, lastSeq: number): string =>
   `Cannot acknowledge seq ${seq}: your log ends at ${lastSeq}.`;
 
-export const cursorAhead = (afterSeq: number, lastSeq: number): string =>
-  `Cannot resume after seq ${afterSeq}: your log ends at ${lastSeq}.`;
+export const invalidEpoch = (): string =>
+  'epoch must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -, sent with a lastSeq.';
+
+export const storeEpochInvalid = (): string =>
+  "The delivery log store's epoch() returned something that is not a well-formed epoch (1 to 64 characters of A-Z, a-z, 0-9, _ and -).";
+
+export const epochNotStored = (): string =>
+  'The delivery log epoch was not found right after it was written (was realtime_delivery_meta emptied meanwhile?).';
 
 export const resumeInProgress = (): string => 'A resume is already in progress on this connection.';
 
@@ -132,3 +138,14 @@ export const transportStartedTwice = (): string =>
 
 export const ticketStoreUnavailable = (): string =>
   'The ticket store (Redis) is unavailable; try again shortly.';
+
+export const presenceUnavailable = (): string =>
+  'The presence store (Redis) is unavailable; the count is unknown. Try again shortly.';
+
+export const presenceWriteFailed = (error: unknown): string =>
+  `Could not write presence to the store (${
+    error instanceof Error ? error.message : 'refresh failed'
+  }): until it is back, handshakes are checked against this instance's cap only; this instance's counts are rewritten once it is.`;
+
+export const presenceStoreStartedTwice = (): string =>
+  'RedisPresenceStore.start() was called twice: give each RealtimeModule its own presence store.';

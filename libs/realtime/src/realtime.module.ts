@@ -27,13 +27,15 @@ import type { ResolvedRealtimeOptions } from './options/resolved-realtime-option
 import { REALTIME_BUS, REALTIME_OPTIONS, WS_TICKET_STORE } from './realtime.constants';
 import { ConfigurableRealtimeModule, REALTIME_MODULE_OPTIONS } from './realtime.module-definition';
 import { ConnectionRegistry } from './registry/connection-registry';
+import { PresenceTracker } from './presence/presence.tracker';
+import { RealtimePresence } from './presence/realtime-presence.service';
 
 /**
  * Authenticated, validated WebSocket push for a Nest application. Import it once with
  * `RealtimeModule.forRoot(options)` or `forRootAsync({ imports, inject, useFactory })`, serve
  * the app with `RealtimeWsAdapter`, and declare a gateway with `@RealtimeGateway()` and
- * `@HandshakeGuards()`. Global by default: `RealtimePublisher`, `ConnectionRegistry` and
- * `WsTicketService` inject anywhere.
+ * `@HandshakeGuards()`. Global by default: `RealtimePublisher`, `ConnectionRegistry`,
+ * `RealtimePresence` and `WsTicketService` inject anywhere.
  */
 @Module({
   imports: [DiscoveryModule],
@@ -56,6 +58,8 @@ import { ConnectionRegistry } from './registry/connection-registry';
     ClusterRealtimeBus,
     DurableStreamSequencer,
     ConnectionRegistry,
+    PresenceTracker,
+    RealtimePresence,
     ConnectionSender,
     RealtimePublisher,
     WsTicketService,
@@ -78,6 +82,7 @@ import { ConnectionRegistry } from './registry/connection-registry';
     REALTIME_OPTIONS,
     REALTIME_BUS,
     ConnectionRegistry,
+    RealtimePresence,
     RealtimePublisher,
     WsTicketService,
     DurableDelivery,

@@ -7,6 +7,7 @@ import * as idempotencyKeys from './0005_idempotency_keys';
 import * as deliveryLogDedupeKey from './0006_delivery_log_dedupe_key';
 import * as idempotencyKeysCreatedAt from './0007_idempotency_keys_created_at';
 import * as usersTokenGeneration from './0008_users_token_generation';
+import * as deliveryLogEpoch from './0009_delivery_log_epoch';
 
 /**
  * Every migration, by name. Kysely applies them in name order, so names start with a
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_delivery_log_dedupe_key': deliveryLogDedupeKey,
   '0007_idempotency_keys_created_at': idempotencyKeysCreatedAt,
   '0008_users_token_generation': usersTokenGeneration,
+  '0009_delivery_log_epoch': deliveryLogEpoch,
 };

@@ -33,10 +33,11 @@ import {
 } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import { ConnectionRegistry } from '../registry/connection-registry';
+import { PresenceTracker } from '../presence/presence.tracker';
 import { RealtimeConnection } from '../registry/realtime-connection';
 import { GatewayEndpoint } from './gateway-endpoint';
 import { isOriginAllowed } from './origin-policy';
-import { readResumeCursor } from './resume-cursor';
+import { readResumeCursor, type ResumeCursor } from './resume-cursor';
 import { DurableDelivery } from '../durable/durable-delivery.service';
 import { RealtimeException } from '../messaging/realtime.exception';
 import { toErrorFrameData } from '../messaging/realtime-exception.filter';
@@ -53,14 +54,16 @@ interface AdapterServices {
   lifecycle: RealtimeLifecycle;
   delivery: DurableDelivery;
   tickets: WsTicketService;
+  presence: PresenceTracker;
 }
 
 /**
  * The WebSocket adapter of `RealtimeModule`, on `ws`, sharing the application's HTTP server and
  * port. Each upgrade request goes through, in order: path match (404), shutdown (503), `Origin`
- * (403), a well-formed `?lastSeq=` (400), the gateway's `@HandshakeGuards()` (401/403/…), the
- * per-user connection cap (429), spending a one-time ticket the guards redeemed (401 if a
- * concurrent handshake spent it first) — and only then gets `101 Switching Protocols`.
+ * (403), a well-formed `?lastSeq=` and `?epoch=` (400), the gateway's `@HandshakeGuards()`
+ * (401/403/…), the per-user connection cap (429; cluster-wide with a `presence` store), spending
+ * a one-time ticket the guards redeemed (401 if a concurrent handshake spent it first) — and only
+ * then gets `101 Switching Protocols`.
  *
  * @example
  * ```ts
@@ -80,8 +83,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   private readonly endpoints = new Map<string, GatewayEndpoint>();
   private services: AdapterServices | undefined;
   private listening = false;
-  /** Per user, handshakes past the connection cap that are still taking their ticket. */
-  private readonly ticketTakes = new Map<string, number>();
+  /** Per user, handshakes past the local cap still claiming their place or taking their ticket. */
+  private readonly pendingHandshakes = new Map<string, number>();
 
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.handleUpgrade(request, socket, head);
@@ -232,33 +235,71 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     head: Buffer,
     principal: RealtimePrincipal,
   ): void {
-    const { registry, lifecycle, options, tickets } = this.services!;
+    const { registry, lifecycle, options, tickets, presence } = this.services!;
     if (socket.destroyed) return;
     if (lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
     const { userId } = principal;
-    // Handshakes still taking their ticket hold a place under the cap, and the check and the
-    // registration otherwise run in one synchronous stretch (ws completes the upgrade
-    // synchronously), so concurrent handshakes of one user cannot both slip under the cap.
-    const reserved = this.ticketTakes.get(userId) ?? 0;
-    if (registry.connectionsOf(userId).size + reserved >= options.maxConnectionsPerUser) {
+    // Handshakes still claiming their place or taking their ticket hold a place under the cap,
+    // and the check and the registration otherwise run in one synchronous stretch (ws completes
+    // the upgrade synchronously), so concurrent handshakes of one user cannot both slip under it.
+    const pending = this.pendingHandshakes.get(userId) ?? 0;
+    if (registry.connectionsOf(userId).size + pending >= options.maxConnectionsPerUser) {
       return rejectHandshake(socket, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    // With a presence store the cap also holds cluster-wide: one atomic check-and-count there.
+    const claiming = presence.claim(userId, options.maxConnectionsPerUser);
+    if (claiming !== undefined) {
+      return this.admitLater(endpoint, request, socket, head, principal, claiming, () =>
+        tickets.takeDeferred(request),
+      );
     }
     // A one-time ticket is spent last, so that a handshake refused above keeps it for a retry.
     const taking = tickets.takeDeferred(request);
     if (taking === undefined) {
-      return this.completeUpgrade(endpoint, request, socket, head, principal);
+      return this.completeUpgrade(endpoint, request, socket, head, principal, false);
     }
-    this.ticketTakes.set(userId, reserved + 1);
-    taking.then(
-      (taken) => {
-        this.releaseTicketTake(userId);
-        if (!taken) return rejectHandshake(socket, HttpStatus.UNAUTHORIZED);
-        if (socket.destroyed) return;
-        if (lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
-        this.completeUpgrade(endpoint, request, socket, head, principal);
+    this.admitLater(endpoint, request, socket, head, principal, undefined, () => taking);
+  }
+
+  /**
+   * The rest of a handshake that waits: for its claim under the cluster-wide cap (429 if
+   * refused), then for its ticket (401 if a concurrent handshake spent it), holding a place
+   * under the local cap meanwhile. A claim granted to a handshake that then fails is given back.
+   */
+  private admitLater(
+    endpoint: GatewayEndpoint,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    principal: RealtimePrincipal,
+    claiming: Promise<boolean> | undefined,
+    takeTicket: () => Promise<boolean> | undefined,
+  ): void {
+    const { lifecycle, presence } = this.services!;
+    const { userId } = principal;
+    let claimed = false;
+    const refusal = async (): Promise<number | undefined> => {
+      if (claiming !== undefined) {
+        claimed = await claiming;
+        if (!claimed) return HttpStatus.TOO_MANY_REQUESTS;
+      }
+      const taking = takeTicket();
+      if (taking !== undefined && !(await taking)) return HttpStatus.UNAUTHORIZED;
+      return lifecycle.isDraining ? HttpStatus.SERVICE_UNAVAILABLE : undefined;
+    };
+    this.holdPlace(userId, 1);
+    refusal().then(
+      (status) => {
+        this.holdPlace(userId, -1);
+        if (status === undefined && !socket.destroyed) {
+          return this.completeUpgrade(endpoint, request, socket, head, principal, claimed);
+        }
+        if (claimed) presence.releaseClaim(userId);
+        if (status !== undefined) rejectHandshake(socket, status);
       },
       (error: unknown) => {
-        this.releaseTicketTake(userId);
+        this.holdPlace(userId, -1);
+        if (claimed) presence.releaseClaim(userId);
         this.logger.error(
           messages.handshakeGuardFailed(),
           error instanceof Error ? error.stack : String(error),
@@ -274,16 +315,21 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     socket: Duplex,
     head: Buffer,
     principal: RealtimePrincipal,
+    claimed: boolean,
   ): void {
-    endpoint.server.handleUpgrade(request, socket, head, (ws) =>
-      this.accept(endpoint, ws, request, principal),
-    );
+    let accepted = false;
+    endpoint.server.handleUpgrade(request, socket, head, (ws) => {
+      accepted = true;
+      this.accept(endpoint, ws, request, principal);
+    });
+    // ws completes or aborts the upgrade synchronously: an aborted one gives its claim back.
+    if (!accepted && claimed) this.services!.presence.releaseClaim(principal.userId);
   }
 
-  private releaseTicketTake(userId: string): void {
-    const reserved = this.ticketTakes.get(userId)! - 1;
-    if (reserved === 0) this.ticketTakes.delete(userId);
-    else this.ticketTakes.set(userId, reserved);
+  private holdPlace(userId: string, delta: number): void {
+    const pending = (this.pendingHandshakes.get(userId) ?? 0) + delta;
+    if (pending === 0) this.pendingHandshakes.delete(userId);
+    else this.pendingHandshakes.set(userId, pending);
   }
 
   private accept(
@@ -315,7 +361,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     );
     expiry.track(connection);
     if (this.services!.delivery.enabled) {
-      this.resumeAtHandshake(connection, readResumeCursor(request.url) as number | undefined);
+      this.resumeAtHandshake(connection, readResumeCursor(request.url) ?? undefined);
     }
     try {
       endpoint.onConnection?.(socket, request);
@@ -328,14 +374,20 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   }
 
   /**
-   * Puts a new connection on the durable stream: replays what it missed after `?lastSeq=`, or
+   * Puts a new connection on the durable stream: replays what it missed after `?lastSeq=` (or
+   * sends `resync`, for a cursor of another `?epoch=` or one the log cannot continue from), or
    * starts it at the head of the log, then sends one `resume` frame saying where it stands. A
    * failure is an `error` frame, not a close.
    */
-  private resumeAtHandshake(connection: RealtimeConnection, cursor: number | undefined): void {
+  private resumeAtHandshake(
+    connection: RealtimeConnection,
+    cursor: ResumeCursor | undefined,
+  ): void {
     const { delivery, sender } = this.services!;
     const started =
-      cursor === undefined ? delivery.startAtHead(connection) : delivery.resume(connection, cursor);
+      cursor === undefined
+        ? delivery.startAtHead(connection)
+        : delivery.resume(connection, cursor.lastSeq, cursor.epoch);
     started.then(
       (reply) => sender.send(connection, encodeFrame({ type: 'resume', data: reply })),
       (error: unknown) => {
@@ -371,6 +423,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         lifecycle: get(RealtimeLifecycle),
         delivery: get(DurableDelivery),
         tickets: get(WsTicketService),
+        presence: get(PresenceTracker),
       };
     } catch {
       throw new Error(messages.moduleNotImported());

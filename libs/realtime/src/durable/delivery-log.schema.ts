@@ -29,6 +29,11 @@ export interface DeliveryLogTables {
      */
     dedupe_key: string | null;
   };
+  /** Facts about the log as a whole, one row each; today only `epoch`. */
+  realtime_delivery_meta: {
+    name: string;
+    value: string;
+  };
 }
 
 /**
@@ -61,11 +66,13 @@ export async function createDeliveryLogTables<DB>(db: Kysely<DB>): Promise<void>
     .column('created_at')
     .execute();
   await createDedupeIndex(db);
+  await createMetaTable(db);
 }
 
 /**
  * Brings delivery log tables made by an earlier version up to date (adds `dedupe_key` and its
- * unique index); does nothing to current ones. Call it from a new application migration.
+ * unique index, and the `realtime_delivery_meta` table that holds the log's epoch); does
+ * nothing to current ones. Call it from a new application migration.
  */
 export async function upgradeDeliveryLogTables<DB>(db: Kysely<DB>): Promise<void> {
   if (isPostgres(db as unknown as Kysely<never>)) {
@@ -80,6 +87,20 @@ export async function upgradeDeliveryLogTables<DB>(db: Kysely<DB>): Promise<void
     }
   }
   await createDedupeIndex(db);
+  await createMetaTable(db);
+}
+
+/**
+ * The log's own facts. The epoch row is not written here but by the store on first use
+ * (insert-if-absent), so that a log whose row was removed gets a new epoch the same way.
+ */
+async function createMetaTable<DB>(db: Kysely<DB>): Promise<void> {
+  await db.schema
+    .createTable('realtime_delivery_meta')
+    .ifNotExists()
+    .addColumn('name', 'text', (column) => column.primaryKey())
+    .addColumn('value', 'text', (column) => column.notNull())
+    .execute();
 }
 
 /**
@@ -99,6 +120,8 @@ async function createDedupeIndex<DB>(db: Kysely<DB>): Promise<void> {
 
 /** Drops the delivery log's tables. */
 export async function dropDeliveryLogTables<DB>(db: Kysely<DB>): Promise<void> {
+  // `ifExists`: tables made by a version before the epoch have no meta table.
+  await db.schema.dropTable('realtime_delivery_meta').ifExists().execute();
   await db.schema.dropTable('realtime_delivery_log').execute();
   await db.schema.dropTable('realtime_delivery_cursors').execute();
 }

@@ -42,6 +42,16 @@ export interface DeliveryLogStore {
   head(userId: string): Promise<DeliveryLogHead>;
 
   /**
+   * The log's epoch: an opaque id of the log as a whole, matching
+   * `DELIVERY_LOG_EPOCH_PATTERN`. Clients keep it with their cursor and bring it back when they
+   * resume; one that differs gets `resync` instead of a catch-up. It must stay the same for as
+   * long as the log keeps its entries and seqs, and be new (never one used before) once the log
+   * is recreated, so that cursors into the old log cannot be taken for positions in the new
+   * one. Made on first use, insert-if-absent, so that instances starting together agree.
+   */
+  epoch(): Promise<string>;
+
+  /**
    * The last seq of each of `userIds` that has a log, in as few queries as the store can
    * (the position check asks for every user connected to an instance at once).
    */

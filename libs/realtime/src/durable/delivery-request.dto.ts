@@ -1,4 +1,6 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import * as messages from '../realtime.messages';
+import { DELIVERY_LOG_EPOCH_PATTERN } from './delivery-log-epoch';
 
 /** `data` of an `ack` frame. */
 export class AckRequestDto {
@@ -16,4 +18,13 @@ export class ResumeRequestDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   lastSeq!: number;
+
+  /**
+   * The epoch of the log the cursor belongs to (from the last `resume` or `resync` frame). One
+   * that is not the log's gets `resync`; without it (`null` counts as without) only the
+   * cursor's position is checked.
+   */
+  @IsOptional()
+  @Matches(DELIVERY_LOG_EPOCH_PATTERN, { message: messages.invalidEpoch() })
+  epoch?: string | null;
 }

@@ -24,8 +24,8 @@ export class DeliveryRequestHandler {
 
   /** @throws RealtimeException `VALIDATION_FAILED`, or `UNKNOWN_TYPE` without a delivery log. */
   async resume(connection: RealtimeConnection, data: unknown): Promise<ResumeReply> {
-    const { lastSeq } = await validateBuiltInPayload(ResumeRequestDto, data);
-    return this.delivery.resume(connection, lastSeq);
+    const { lastSeq, epoch } = await validateBuiltInPayload(ResumeRequestDto, data);
+    return this.delivery.resume(connection, lastSeq, epoch ?? undefined);
   }
 }
 

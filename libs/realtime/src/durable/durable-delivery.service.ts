@@ -101,14 +101,18 @@ export class DurableDelivery {
 
   /**
    * Sends the connection every entry of its user's log after `afterSeq`, in order, then lets
-   * live entries through again. A cursor older than retention gets one `resync` frame instead.
-   * If reading the log fails, the connection is closed with 1011 (it resumes from its cursor).
+   * live entries through again. A cursor the log cannot continue from — taken in another
+   * `epoch`, ahead of the log, or older than retention — gets one `resync` frame instead, and
+   * the connection starts at the head. If reading the log fails, the connection is closed with
+   * 1011 (it resumes from its cursor).
    *
-   * @throws RealtimeException `VALIDATION_FAILED` when `afterSeq` is ahead of the log, or a
-   *   resume is already running on this connection; either changes nothing.
+   * @param epoch the log's epoch as the client last saw it; `undefined` for a client that
+   *   brought none.
+   * @throws RealtimeException `VALIDATION_FAILED` when a resume is already running on this
+   *   connection; that changes nothing.
    */
-  resume(connection: RealtimeConnection, afterSeq: number): Promise<ResumeReply> {
-    return this.catchUp.resume(this.requireStore(), connection, afterSeq);
+  resume(connection: RealtimeConnection, afterSeq: number, epoch?: string): Promise<ResumeReply> {
+    return this.catchUp.resume(this.requireStore(), connection, afterSeq, epoch);
   }
 
   /**
@@ -116,7 +120,8 @@ export class DurableDelivery {
    * written are history (the app has them from REST), every later one reaches it live. Live
    * entries wait while the head is read, so none falls between the read and the first push.
    *
-   * @returns the head, for the `resume` frame that tells the client where its cursor starts.
+   * @returns the head and the log's epoch, for the `resume` frame that tells the client where
+   *   its cursor starts.
    */
   startAtHead(connection: RealtimeConnection): Promise<ResumeReply> {
     return this.catchUp.startAtHead(this.requireStore(), connection);

@@ -75,17 +75,6 @@ export class DurablePositionTracker {
   }
 
   /**
-   * Ends a catch-up that changed nothing (a refused resume): the connection keeps the position
-   * it had, and gets what was held if it had one; without one, the log keeps it for later.
-   */
-  restore(connection: RealtimeConnection): void {
-    const pending = connection.replayPending ?? [];
-    connection.replayPending = undefined;
-    if (!connection.onDurableStream) return;
-    for (const item of pending) this.offer(connection, item);
-  }
-
-  /**
    * Takes `item` for a positioned connection: sends it if it is the next seq (and whatever
    * waited right behind it), keeps it if it is past a gap, drops it if the connection has it.
    *

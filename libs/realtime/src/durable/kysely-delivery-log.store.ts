@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import * as messages from '../realtime.messages';
 import type {
   DeliveryLogAck,
   DeliveryLogEntry,
@@ -10,6 +11,7 @@ import type {
 import { AckBeyondLogError, CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogTables } from './delivery-log.schema';
 import type { DeliveryLogStore } from './delivery-log.store';
+import { newDeliveryLogEpoch } from './delivery-log-epoch';
 import { dataJsonOf } from './entry-data-json';
 import { inTransaction } from './in-transaction';
 import { isPostgres } from './is-postgres';
@@ -256,6 +258,52 @@ export class KyselyDeliveryLogStore<
 
   head(userId: string): Promise<DeliveryLogHead> {
     return this.readHead(this.db, userId);
+  }
+
+  /**
+   * The `epoch` row of `realtime_delivery_meta`, written on first use: several instances
+   * starting at once on a fresh database each try an insert that does nothing when the row is
+   * there, and all read the one that won. Removing the row (or {@link renewEpoch}) gives the
+   * log a new epoch.
+   */
+  async epoch(): Promise<string> {
+    const found = await this.readEpoch();
+    if (found !== undefined) return found;
+    await this.db
+      .insertInto('realtime_delivery_meta')
+      .values({ name: 'epoch', value: newDeliveryLogEpoch() })
+      .onConflict((conflict) => conflict.column('name').doNothing())
+      .execute();
+    // Read again rather than trust the insert: another instance's row may have won.
+    const made = await this.readEpoch();
+    if (made === undefined) throw new Error(messages.epochNotStored());
+    return made;
+  }
+
+  /**
+   * Gives the log a new epoch, at once for every instance: every client that resumes with the
+   * old one gets `resync`. Run it after restoring the database from a backup, whose log may
+   * reuse seqs that clients already saw with different entries (see docs/protocol.md).
+   *
+   * @returns the new epoch.
+   */
+  async renewEpoch(): Promise<string> {
+    const epoch = newDeliveryLogEpoch();
+    await this.db
+      .insertInto('realtime_delivery_meta')
+      .values({ name: 'epoch', value: epoch })
+      .onConflict((conflict) => conflict.column('name').doUpdateSet({ value: epoch }))
+      .execute();
+    return epoch;
+  }
+
+  private async readEpoch(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('realtime_delivery_meta')
+      .select('value')
+      .where('name', '=', 'epoch')
+      .executeTakeFirst();
+    return row?.value;
   }
 
   async lastSeqs(userIds: readonly string[]): Promise<ReadonlyMap<string, number>> {

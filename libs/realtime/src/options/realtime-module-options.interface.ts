@@ -4,6 +4,7 @@ import type {
   DeliveryLogRetention,
 } from '../durable/delivery-log-entry.interface';
 import type { ClusterTransport } from '../cluster/cluster-transport.interface';
+import type { PresenceStore } from '../presence/presence-store.interface';
 import type { ReminderStore } from '../reminders/reminder.store';
 import type { IncomingMessage } from 'node:http';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
@@ -133,6 +134,19 @@ export interface RealtimeModuleOptions {
    * this process only.
    */
   cluster?: ClusterTransport;
+  /**
+   * Counts connections across instances (for example `new RedisPresenceStore({ url })` from
+   * `@nest-realtime/core/redis`): `RealtimePresence` then answers cluster-wide, and
+   * `maxConnectionsPerUser` holds across all instances (each handshake claims its place
+   * atomically). Default: none, presence and the cap are per instance.
+   */
+  presence?: PresenceStore;
+  /**
+   * With `presence`: milliseconds between rewrites of this instance's presence entries, which
+   * live two periods — so a dead instance's connections stop counting within `2 ×` this.
+   * Default `15000` (gone within 30 s).
+   */
+  presenceRefreshMs?: number;
   /**
    * Milliseconds a live durable entry that arrived past a gap (its predecessor, written on
    * another instance, is still on the way) waits before the gap is read from the log. Default

@@ -76,6 +76,18 @@ describe('resolveRealtimeOptions: durable entries', () => {
   });
 });
 
+describe('resolveRealtimeOptions: presence', () => {
+  it('refreshes presence every 15 s by default (a dead instance is gone within 30 s)', () => {
+    const options = resolveRealtimeOptions();
+    expect(options.presence).toBeUndefined();
+    expect(options.presenceRefreshMs).toBe(15_000);
+    expect(resolveRealtimeOptions({ presenceRefreshMs: 500 }).presenceRefreshMs).toBe(500);
+    expect(() => resolveRealtimeOptions({ presenceRefreshMs: 0 })).toThrow(
+      messages.optionMustBePositiveInteger('presenceRefreshMs', 0),
+    );
+  });
+});
+
 describe('defaultPrincipalResolver', () => {
   const request = (user: unknown) => ({ user }) as never;
 

@@ -31,6 +31,7 @@ const DEFAULTS = {
   maintenanceIntervalMs: 60_000,
   gapWaitMs: 250,
   positionCheckIntervalMs: 5_000,
+  presenceRefreshMs: 15_000,
 } as const;
 
 const denyAllRooms = (): boolean => false;
@@ -143,6 +144,12 @@ export function resolveRealtimeOptions(
     ),
     reminderStore: options.reminderStore,
     cluster: options.cluster,
+    presence: options.presence,
+    presenceRefreshMs: positive(
+      'presenceRefreshMs',
+      options.presenceRefreshMs,
+      DEFAULTS.presenceRefreshMs,
+    ),
     gapWaitMs: positive('gapWaitMs', options.gapWaitMs, DEFAULTS.gapWaitMs),
     positionCheckIntervalMs: nonNegative(
       problems,

@@ -4,6 +4,7 @@ import type {
   DeliveryLogRetention,
 } from '../durable/delivery-log-entry.interface';
 import type { ClusterTransport } from '../cluster/cluster-transport.interface';
+import type { PresenceStore } from '../presence/presence-store.interface';
 import type { ReminderStore } from '../reminders/reminder.store';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type {
@@ -38,6 +39,8 @@ export interface ResolvedRealtimeOptions {
   readonly maintenanceIntervalMs: number;
   readonly reminderStore: ReminderStore | undefined;
   readonly cluster: ClusterTransport | undefined;
+  readonly presence: PresenceStore | undefined;
+  readonly presenceRefreshMs: number;
   readonly gapWaitMs: number;
   readonly positionCheckIntervalMs: number;
   readonly reminderSweepIntervalMs: number;

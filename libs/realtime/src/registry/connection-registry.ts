@@ -9,6 +9,18 @@ import type { RealtimeConnection } from './realtime-connection';
 const EMPTY: ReadonlySet<never> = new Set<never>();
 
 /**
+ * Told of every change to the registry, right after it happened (the presence tracker, which
+ * mirrors them into a cluster-wide presence store). Must not throw.
+ */
+export interface RegistryObserver {
+  connectionAdded(connection: RealtimeConnection): void;
+  /** `rooms`: the rooms it was in, which it leaves with it. */
+  connectionRemoved(connection: RealtimeConnection, rooms: ReadonlySet<string> | undefined): void;
+  roomJoined(connection: RealtimeConnection, room: string): void;
+  roomLeft(connection: RealtimeConnection, room: string): void;
+}
+
+/**
  * Every open connection of this instance, indexed by id, by user (one user, many devices) and by
  * room, in both directions. Removing a connection removes it from every index; empty sets are
  * deleted so that the maps only hold live users and rooms.
@@ -19,11 +31,17 @@ export class ConnectionRegistry {
   private readonly byUser = new Map<string, Set<RealtimeConnection>>();
   private readonly byRoom = new Map<string, Set<RealtimeConnection>>();
   private readonly maxRoomsPerConnection: number;
+  private observer: RegistryObserver | undefined;
 
   constructor(
     @Inject(REALTIME_OPTIONS) options: Pick<ResolvedRealtimeOptions, 'maxRoomsPerConnection'>,
   ) {
     this.maxRoomsPerConnection = options.maxRoomsPerConnection;
+  }
+
+  /** Sets the one observer of changes (the module's presence tracker). */
+  observe(observer: RegistryObserver): void {
+    this.observer = observer;
   }
 
   /** Number of open connections. */
@@ -41,6 +59,7 @@ export class ConnectionRegistry {
     }
     devices.add(connection);
     connection.registered = true;
+    this.observer?.connectionAdded(connection);
   }
 
   /** Forgets a connection everywhere; safe to call more than once. */
@@ -49,10 +68,12 @@ export class ConnectionRegistry {
     connection.registered = false;
     this.byId.delete(connection.id);
     deleteFrom(this.byUser, connection.userId, connection);
-    if (connection.rooms !== undefined) {
-      for (const room of connection.rooms) deleteFrom(this.byRoom, room, connection);
+    const rooms = connection.rooms;
+    if (rooms !== undefined) {
+      for (const room of rooms) deleteFrom(this.byRoom, room, connection);
       connection.rooms = undefined;
     }
+    this.observer?.connectionRemoved(connection, rooms);
   }
 
   /** The connection with this id, if open. */
@@ -113,6 +134,7 @@ export class ConnectionRegistry {
       this.byRoom.set(room, members);
     }
     members.add(connection);
+    this.observer?.roomJoined(connection, room);
     return true;
   }
 
@@ -126,6 +148,7 @@ export class ConnectionRegistry {
     if (connection?.rooms === undefined || !connection.rooms.delete(room)) return false;
     if (connection.rooms.size === 0) connection.rooms = undefined;
     deleteFrom(this.byRoom, room, connection);
+    this.observer?.roomLeft(connection, room);
     return true;
   }
 
