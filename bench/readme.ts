@@ -19,10 +19,31 @@ const from = readme.indexOf(START);
 const to = readme.indexOf(END);
 if (from === -1 || to < from) throw new Error(`README.md has no ${START} … ${END} block`);
 
+/** `YYYY-MM-DD HH:MM` of an ISO date. */
+const minute = (date: string): string => date.slice(0, 16).replace('T', ' ');
+
+/** Scenarios measured by a later run narrowed to them (`--scenario=…`), one line each. */
+const separately = [
+  ...new Map(
+    result.reports.flatMap((report) =>
+      report.run === undefined
+        ? []
+        : [
+            [
+              report.scenario,
+              `\`${report.scenario}\` is from \`${report.run.command}\`, ${minute(report.run.date)} UTC, ` +
+                `medians of ${report.run.reps} repetitions.`,
+            ] as const,
+          ],
+    ),
+  ).values(),
+];
+
 const block = [
   START,
-  `Latest run: \`${result.command}\`, ${result.date.slice(0, 16).replace('T', ' ')} UTC, on ${result.machine}; ` +
-    `medians of ${result.reps} interleaved repetitions (min–max), ratios within each repetition.`,
+  `Latest run: \`${result.command}\`, ${minute(result.date)} UTC, on ${result.machine}; ` +
+    `medians of ${result.reps} interleaved repetitions (min–max), ratios within each repetition.` +
+    (separately.length === 0 ? '' : ` ${separately.join(' ')}`),
   '',
   "**Targets** (a ratio — ours ÷ another server, or a durable rate ÷ the same server's live rate — within each repetition, or an absolute value):",
   '',

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -15,6 +15,7 @@ import {
 } from './lib/harness';
 import { describePostgresUrl, postgresReachable } from './lib/bench-postgres';
 import { renderTable, renderTargets, type BenchResult } from './lib/report';
+import { cluster } from './scenarios/cluster.scenario';
 import { durable } from './scenarios/durable.scenario';
 import { fanout } from './scenarios/fanout.scenario';
 import { handshake } from './scenarios/handshake.scenario';
@@ -23,7 +24,7 @@ import { reminders } from './scenarios/reminders.scenario';
 import { targeted } from './scenarios/targeted.scenario';
 
 /** Every scenario, in the order they run. Adding one is adding a file and a line here. */
-const SCENARIOS: Scenario[] = [fanout, targeted, handshake, memory, durable, reminders];
+const SCENARIOS: Scenario[] = [fanout, targeted, handshake, memory, durable, reminders, cluster];
 
 /**
  * The durable kinds to start: `ours-postgres` needs PostgreSQL. Without one it is left out
@@ -36,6 +37,23 @@ function durableKindsFor(wanted: readonly ServerKind[]): DurableKind[] {
   if (process.env.CI === 'true') throw new Error(`${message}; CI requires it.`);
   console.error(`${message}: leaving out ours-postgres.`);
   return kinds.filter((kind) => kind !== 'ours-postgres');
+}
+
+/**
+ * `narrowed`'s reports (a run of some scenarios only) put in place of those scenarios' reports
+ * in `saved`, each stamped with its run; every other scenario's report is kept as it was, and
+ * the targets are judged again from the reports. Without a saved file, `narrowed` itself.
+ */
+function merged(saved: BenchResult | undefined, narrowed: BenchResult): BenchResult {
+  if (saved === undefined) return narrowed;
+  const ran = new Set(narrowed.reports.map((report) => report.scenario));
+  const run = { date: narrowed.date, command: narrowed.command, reps: narrowed.reps };
+  const reports = SCENARIOS.flatMap(({ name }) =>
+    ran.has(name)
+      ? narrowed.reports.filter((report) => report.scenario === name).map((r) => ({ ...r, run }))
+      : saved.reports.filter((report) => report.scenario === name),
+  );
+  return { ...saved, reports, targets: reports.flatMap(judge) };
 }
 
 function argument(name: string): string | undefined {
@@ -84,13 +102,19 @@ async function main(): Promise<void> {
   console.log(
     `\n${result.date} — ${machine}; medians of ${reps} interleaved repetition(s) (min–max); ratios vs ${BASELINE} per repetition.`,
   );
-  // Only a complete run replaces the published results; a narrowed one just prints.
+  // A complete run replaces the published results; one narrowed to some scenarios replaces
+  // just theirs; one narrowed to some kinds (an incomplete comparison) only prints.
   if (smoke) {
     console.log('smoke: every scenario ran and every delivery count matched.');
-  } else if (only === undefined && argument('kinds') === undefined) {
+  } else if (argument('kinds') === undefined) {
     const directory = join(__dirname, 'results');
+    const path = join(directory, 'latest.json');
+    const saved =
+      only !== undefined && existsSync(path)
+        ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResult)
+        : undefined;
     mkdirSync(directory, { recursive: true });
-    writeFileSync(join(directory, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(path, `${JSON.stringify(merged(saved, result), null, 2)}\n`);
   }
 }
 

@@ -67,6 +67,18 @@ export interface ScenarioReport {
   measurements: Measurement[];
   /** The ratios this scenario is judged by. */
   targets?: Target[];
+  /**
+   * The run that measured this report, when it is not the run the results file describes: a
+   * run narrowed with `--scenario` replaces only its scenarios' reports in the file.
+   */
+  run?: ReportRun;
+}
+
+/** Which run measured a report kept in a results file. */
+export interface ReportRun {
+  date: string;
+  command: string;
+  reps: number;
 }
 
 /** A target with what this run measured: per repetition (ratios, or values) and the median. */

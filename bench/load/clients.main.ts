@@ -15,6 +15,8 @@ const jwt = new JwtService({ secret: BENCH_KEY });
 const tokens = new Map<string, string>();
 const open: (WebSocket | Socket)[] = [];
 let received = 0;
+/** Pushes received by each connection, in the order they were opened (for exact checks). */
+const perConnection: number[] = [];
 let sampling = false;
 let latencies: number[] = [];
 let waiter: { total: number; resolve: () => void } | undefined;
@@ -37,8 +39,9 @@ function tokenFor(userId: string): string {
   return token;
 }
 
-function onPush(text: string | undefined): void {
+function onPush(index: number, text: string | undefined): void {
   received++;
+  perConnection[index]++;
   if (sampling && text !== undefined) {
     const frame = JSON.parse(text) as { type: string; data: { sentAt: number } };
     if (frame.type === PUSH_TYPE) latencies.push(monotonicMs() - frame.data.sentAt);
@@ -53,7 +56,7 @@ function onPush(text: string | undefined): void {
  * One frame from a server with a delivery log, handled as the client SDK does: dedupe by
  * seq, then one cumulative ack per connection per burst (an event-loop turn).
  */
-function onDurableFrame(ws: WebSocket, text: string): void {
+function onDurableFrame(ws: WebSocket, index: number, text: string): void {
   const frame = JSON.parse(text) as {
     type: string;
     seq?: number;
@@ -80,7 +83,7 @@ function onDurableFrame(ws: WebSocket, text: string): void {
       lateness.fired.push(Date.parse(frame.data.firedAt!) - dueAt);
     }
   }
-  onPush(undefined);
+  onPush(index, undefined);
 }
 
 function flushAcks(): void {
@@ -90,10 +93,12 @@ function flushAcks(): void {
   unacked.clear();
 }
 
-function openOne(userId: string): Promise<void> {
+/** Opens one connection for `userId` to `target` (the server this load generator was started for). */
+function openOne(userId: string, target = url): Promise<void> {
+  const index = perConnection.push(0) - 1;
   return new Promise((resolve, reject) => {
     if (isSocketIo) {
-      const socket = io(url, {
+      const socket = io(target, {
         transports: ['websocket'],
         auth: { token: tokenFor(userId) },
         forceNew: true,
@@ -101,14 +106,14 @@ function openOne(userId: string): Promise<void> {
       });
       socket.on(PUSH_TYPE, (data: { sentAt: number }) => {
         if (sampling) latencies.push(monotonicMs() - data.sentAt);
-        onPush(undefined);
+        onPush(index, undefined);
       });
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
       open.push(socket);
       return;
     }
-    const ws = new WebSocket(url, {
+    const ws = new WebSocket(target, {
       headers: { authorization: `Bearer ${tokenFor(userId)}` },
       perMessageDeflate: false,
     });
@@ -119,7 +124,7 @@ function openOne(userId: string): Promise<void> {
       ws.on('message', (data: Buffer) => {
         const text = data.toString();
         if (text.startsWith('{"type":"resume"')) resolve();
-        onDurableFrame(ws, text);
+        onDurableFrame(ws, index, text);
       });
       ws.once('close', (code) => reject(new Error(`closed with ${code} before its resume frame`)));
       ws.once('error', reject);
@@ -129,7 +134,7 @@ function openOne(userId: string): Promise<void> {
     ws.on('message', (data: Buffer) => {
       // The `connected` greeting of our server is not a push.
       if (data[9] === 0x63 && data.toString().startsWith('{"type":"connected"')) return;
-      onPush(sampling ? data.toString() : undefined);
+      onPush(index, sampling ? data.toString() : undefined);
     });
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -229,7 +234,30 @@ serveRpc(
       }
       return open.length;
     },
+    /**
+     * Opens one connection per entry, `[userId, index into urls]`, `batch` at a time: clients of
+     * several instances of one deployment, each user's devices where the scenario puts them.
+     */
+    openEach: async ({
+      urls,
+      connections,
+      batch = 250,
+    }: {
+      urls: string[];
+      connections: [string, number][];
+      batch?: number;
+    }) => {
+      for (let i = 0; i < connections.length; i += batch) {
+        const wave = connections
+          .slice(i, i + batch)
+          .map(([userId, instance]) => openOne(userId, urls[instance]));
+        await Promise.all(wave);
+      }
+      return open.length;
+    },
     received: () => received,
+    /** Pushes received by each connection so far, in the order they were opened. */
+    perConnection: () => perConnection,
     /** Resolves once `total` pushes have arrived in all. */
     waitFor: ({ total, timeoutMs }: { total: number; timeoutMs: number }) =>
       new Promise<void>((resolve, reject) => {

@@ -10,6 +10,8 @@ export interface BenchServer {
   connections(): number;
   /** Durable delivery and reminders, on servers started with a database. */
   readonly durable?: DurableBench;
+  /** Rooms, on the servers the cluster scenario compares (ours and Socket.IO). */
+  readonly rooms?: RoomBench;
   close(): Promise<void>;
 }
 
@@ -36,4 +38,15 @@ export interface DurableBench {
   seedReminders(plan: ReminderSeedPlan): Promise<void>;
   /** Sum of every user's acknowledged seq, read from the database. */
   ackedTotal(): Promise<number>;
+}
+
+/** Rooms on a server: what the cluster scenario's room spanning every instance needs. */
+export interface RoomBench {
+  /** Puts every connection of this instance in `room`; returns the room's size here. */
+  joinAll(room: string): number;
+  /**
+   * Pushes `data` as a `schedule-reminder` to every member of `room`, on every instance of a
+   * cluster; returns the sockets of this instance reached.
+   */
+  toRoom(room: string, data: object): number;
 }

@@ -19,12 +19,13 @@ import {
   RealtimeWsAdapter,
   ReminderScheduler,
   readHandshakeCredential,
+  type ClusterTransport,
   type RealtimeModuleOptions,
 } from '@nest-realtime/core';
 import { KyselyDeliveryLogStore } from '@nest-realtime/core/kysely';
 import { KyselyReminderStore } from '@nest-realtime/core/reminders';
 import { BENCH_KEY, PUSH_TYPE } from '../lib/payload';
-import type { BenchServer, DurableBench } from './bench-server.interface';
+import type { BenchServer, DurableBench, RoomBench } from './bench-server.interface';
 import { openBenchDatabase, type BenchDatabase } from './bench-database';
 import { seedReminders } from './reminder-seed';
 
@@ -69,31 +70,53 @@ function benchModule(options: RealtimeModuleOptions): new () => object {
 
 /**
  * A minimal Nest app using RealtimeModule the way users will run it; with `dialect`, with a
- * durable delivery log and reminders on that database (a fresh one, dropped on close).
+ * durable delivery log and reminders on that database (a fresh one, dropped on close); with
+ * `cluster`, one instance of a cluster on that transport (resolves once the transport is up).
  */
-export async function startOursServer(dialect?: 'sqlite' | 'postgres'): Promise<BenchServer> {
+export async function startOursServer(
+  dialect?: 'sqlite' | 'postgres',
+  cluster?: ClusterTransport,
+): Promise<BenchServer> {
   const database = dialect === undefined ? undefined : await openBenchDatabase(dialect);
   const deliveryLog = database && new KyselyDeliveryLogStore(database.db);
   const reminderStore = database && new KyselyReminderStore(database.db, deliveryLog!);
-  const app = await NestFactory.create(benchModule({ deliveryLog, reminderStore }), {
+  const app = await NestFactory.create(benchModule({ deliveryLog, reminderStore, cluster }), {
     logger: ['error', 'warn'],
   });
   app.useWebSocketAdapter(new RealtimeWsAdapter(app));
   await app.listen(0, '127.0.0.1');
+  if (cluster !== undefined) await transportUp(cluster);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const publisher = app.get(RealtimePublisher);
   const registry = app.get(ConnectionRegistry);
+  const rooms: RoomBench = {
+    joinAll: (room) => {
+      for (const connection of registry.all()) registry.join(connection.id, room);
+      return registry.membersOf(room).size;
+    },
+    toRoom: (room, data) => publisher.toRoom(room, PUSH_TYPE, data),
+  };
   return {
     url: `ws://127.0.0.1:${port}/ws`,
     broadcast: (data) => publisher.toAll(PUSH_TYPE, data),
     toUser: (userId, data) => publisher.toUser(userId, PUSH_TYPE, data),
     connections: () => registry.size,
+    rooms,
     durable: database && durableOf(app.get(DurableDelivery), app.get(ReminderScheduler), database),
     close: async () => {
       await app.close();
       await database?.dispose();
     },
   };
+}
+
+/** Resolves once `transport` is subscribed (it has no event for that; checked every 10 ms). */
+async function transportUp(transport: ClusterTransport): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (transport.state !== 'up') {
+    if (Date.now() > deadline) throw new Error(`cluster transport still ${transport.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function durableOf(

@@ -2,10 +2,22 @@ import 'reflect-metadata';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { serveRpc } from '../lib/rpc';
 import { monotonicMs, reminder } from '../lib/payload';
-import type { BenchServer, DurableBench, ReminderSeedPlan } from './bench-server.interface';
+import type {
+  BenchServer,
+  DurableBench,
+  ReminderSeedPlan,
+  RoomBench,
+} from './bench-server.interface';
 import { startOursServer } from './ours.server';
 import { startRawWsServer } from './raw-ws.server';
 import { startSocketIoServer } from './socketio.server';
+
+/** The Redis of a cluster kind: the argument after the kind. */
+function redisUrl(): string {
+  const url = process.argv[3];
+  if (url === undefined) throw new Error(`${process.argv[2]} needs a Redis URL argument`);
+  return url;
+}
 
 /** Server implementations the harness can start, by name. */
 export const SERVER_KINDS = {
@@ -15,6 +27,15 @@ export const SERVER_KINDS = {
   socketio: startSocketIoServer,
   'ours-sqlite': () => startOursServer('sqlite'),
   'ours-postgres': () => startOursServer('postgres'),
+  /**
+   * One instance of a cluster, on the Redis named by the next argument. Loaded only here, so
+   * that the single-instance servers never load ioredis, as a single-instance app would not.
+   */
+  'ours-cluster': async () => {
+    const { RedisClusterTransport } = await import('@nest-realtime/core/redis');
+    return startOursServer(undefined, new RedisClusterTransport({ url: redisUrl() }));
+  },
+  'socketio-cluster': () => startSocketIoServer(redisUrl()),
 } satisfies Record<string, () => Promise<BenchServer>>;
 
 export type ServerKind = keyof typeof SERVER_KINDS;
@@ -39,6 +60,10 @@ async function main(): Promise<void> {
     if (server.durable === undefined) throw new Error(`${kind} has no delivery log`);
     return server.durable;
   };
+  const rooms = (): RoomBench => {
+    if (server.rooms === undefined) throw new Error(`${kind} has no rooms`);
+    return server.rooms;
+  };
   serveRpc(
     {
       /** Cumulative CPU time of this process in µs. */
@@ -52,6 +77,17 @@ async function main(): Promise<void> {
         let reached = 0;
         for (let i = 0; i < rounds; i++) {
           reached += server.broadcast(reminder(monotonicMs()));
+          await nextTurn();
+        }
+        return reached;
+      },
+      /** Puts every connection of this server in `room`; returns the room's size here. */
+      joinAll: ({ room }: { room: string }) => rooms().joinAll(room),
+      /** `rounds` pushes to `room`, one per event-loop turn; returns the sockets reached here. */
+      roomBurst: async ({ room, rounds }: { room: string; rounds: number }) => {
+        let reached = 0;
+        for (let i = 0; i < rounds; i++) {
+          reached += rooms().toRoom(room, reminder(monotonicMs()));
           await nextTurn();
         }
         return reached;

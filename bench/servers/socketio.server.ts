@@ -1,4 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
+import type { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -8,19 +11,22 @@ interface SocketData {
   userId: string;
 }
 import { BENCH_KEY, PUSH_TYPE } from '../lib/payload';
-import type { BenchServer } from './bench-server.interface';
+import type { BenchServer, RoomBench } from './bench-server.interface';
 
 /**
  * Socket.IO 4 as users run it for this job: websocket transport only, compression off, a JWT
- * checked in a connection middleware, one room per user for targeted pushes.
+ * checked in a connection middleware, one room per user for targeted pushes. With `redisUrl`,
+ * one instance of a cluster on `@socket.io/redis-adapter` (its default, non-sharded adapter).
  */
-export async function startSocketIoServer(): Promise<BenchServer> {
+export async function startSocketIoServer(redisUrl?: string): Promise<BenchServer> {
   const jwt = new JwtService({ secret: BENCH_KEY });
   const http = createServer();
+  const redis = redisUrl === undefined ? undefined : await redisAdapter(redisUrl);
   const io = new Server(http, {
     transports: ['websocket'],
     perMessageDeflate: false,
     serveClient: false,
+    ...(redis === undefined ? {} : { adapter: redis.adapter }),
   });
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: string }).token ?? '';
@@ -37,6 +43,17 @@ export async function startSocketIoServer(): Promise<BenchServer> {
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
+  const rooms: RoomBench = {
+    // `local`: each instance is asked to join its own sockets, as ours is.
+    joinAll: (room) => {
+      io.local.socketsJoin(room);
+      return io.sockets.adapter.rooms.get(room)?.size ?? 0;
+    },
+    toRoom: (room, data) => {
+      io.to(room).emit(PUSH_TYPE, data);
+      return io.sockets.adapter.rooms.get(room)?.size ?? 0;
+    },
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     broadcast: (data) => {
@@ -49,8 +66,30 @@ export async function startSocketIoServer(): Promise<BenchServer> {
       return io.sockets.adapter.rooms.get(room)?.size ?? 0;
     },
     connections: () => io.engine.clientsCount,
+    rooms,
     close: async () => {
       await io.close();
+      redis?.pub.disconnect();
+      redis?.sub.disconnect();
     },
   };
+}
+
+/**
+ * `@socket.io/redis-adapter`'s default adapter on two ioredis connections, once both are
+ * connected. Its v8 README documents the `redis` and the `ioredis` client alike for one Redis;
+ * ioredis is what our cluster transport uses, so both sides pay for the same client library.
+ * Loaded only here, so that the single-instance server never loads either.
+ */
+async function redisAdapter(
+  url: string,
+): Promise<{ adapter: ReturnType<typeof createAdapter>; pub: Redis; sub: Redis }> {
+  const [{ createAdapter: create }, { Redis: Client }] = await Promise.all([
+    import('@socket.io/redis-adapter'),
+    import('ioredis'),
+  ]);
+  const pub = new Client(url);
+  const sub = pub.duplicate();
+  await Promise.all([once(pub, 'ready'), once(sub, 'ready')]);
+  return { adapter: create(pub, sub), pub, sub };
 }
