@@ -32,6 +32,27 @@ describe('Liveness and shutdown (library)', () => {
     await healthy.close();
   });
 
+  it('spreads the pings of connections that arrived together over the interval', async () => {
+    server = await startLibraryTestApp({ heartbeatIntervalMs: 1000 });
+    const clients = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        WsTestClient.connect(server.url, bearer(server.token(`p${i}`))).then(
+          ({ client }) => client,
+        ),
+      ),
+    );
+    const firstPings = await Promise.all(
+      clients.map(
+        (client) =>
+          new Promise<number>((resolve) => client.socket.once('ping', () => resolve(Date.now()))),
+      ),
+    );
+
+    // In one burst they would all arrive within a few milliseconds.
+    expect(Math.max(...firstPings) - Math.min(...firstPings)).toBeGreaterThan(300);
+    await Promise.all(clients.map((client) => client.close()));
+  });
+
   it('closes a connection with 1008 when its credential expires', async () => {
     server = await startLibraryTestApp();
     const registry = server.app.get(ConnectionRegistry);

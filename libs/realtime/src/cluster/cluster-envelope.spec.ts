@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { DeliveryTarget } from '../delivery/delivery-target';
 import {
   decode,
+  encodeBatch,
   encodeDisconnect,
   encodeDurable,
   encodeLive,
   ORIGIN_BYTES,
+  publishedBy,
+  unbatch,
 } from './cluster-envelope';
 
 describe('cluster envelope', () => {
@@ -59,5 +62,24 @@ describe('cluster envelope', () => {
     expect(
       decode(Buffer.concat([badCommand.subarray(0, json), Buffer.from('not json')])),
     ).toBeUndefined();
+  });
+
+  it('carries several messages as one batch, in order, and reads a single message as itself', () => {
+    const parts = [
+      encodeLive(origin, { kind: 'user', userId: 'alice' }, payload),
+      encodeDurable(origin, 'bob', 7, payload),
+      encodeDisconnect(origin, 'carol', 1008, 'signed out'),
+    ];
+    const bytes = parts.reduce((sum, part) => sum + part.length, 0);
+    const batch = encodeBatch(origin, parts, bytes);
+
+    expect(publishedBy(batch, origin)).toBe(true);
+    expect(publishedBy(batch, randomBytes(ORIGIN_BYTES))).toBe(false);
+    expect(unbatch(batch)?.map((part) => decode(part)?.message)).toEqual(
+      parts.map((part) => decode(part)?.message),
+    );
+    expect(unbatch(parts[0])).toEqual([parts[0]]);
+    expect(unbatch(batch.subarray(0, batch.length - 1))).toBeUndefined();
+    expect(unbatch(batch.subarray(0, 1 + ORIGIN_BYTES + 2))).toBeUndefined();
   });
 });

@@ -1,7 +1,18 @@
 import type { DeliveryTarget } from '../delivery/delivery-target';
 
-/** Message kinds on the bus: a live publish per target kind, a committed durable entry, or a command to close a user's connections. */
-const KIND = { user: 1, room: 2, connection: 3, all: 4, durable: 5, disconnect: 6 } as const;
+/**
+ * Message kinds on the bus: a live publish per target kind, a committed durable entry, a
+ * command to close a user's connections, or a batch of such messages.
+ */
+const KIND = {
+  user: 1,
+  room: 2,
+  connection: 3,
+  all: 4,
+  durable: 5,
+  disconnect: 6,
+  batch: 7,
+} as const;
 
 /** Length of an instance id on the wire. */
 export const ORIGIN_BYTES = 16;
@@ -68,8 +79,56 @@ export function encodeDisconnect(
   );
 }
 
+/*
+ * A batch: kind (1 byte) · origin (16 bytes) · then, for each message, its length (4 bytes,
+ * big-endian) and the message itself, a whole envelope as above. What one instance published in
+ * one turn of its event loop travels as one broker message.
+ */
+
+/** The size of a batch of messages whose lengths sum to `bytes`, `count` of them. */
+export function batchLength(count: number, bytes: number): number {
+  return 1 + ORIGIN_BYTES + 4 * count + bytes;
+}
+
+/** Encodes several messages (each from the encoders above) as one. */
+export function encodeBatch(origin: Buffer, messages: readonly Buffer[], bytes: number): Buffer {
+  const batch = Buffer.allocUnsafe(batchLength(messages.length, bytes));
+  batch[0] = KIND.batch;
+  origin.copy(batch, 1);
+  let offset = 1 + ORIGIN_BYTES;
+  for (const message of messages) {
+    offset = batch.writeUInt32BE(message.length, offset);
+    offset += message.copy(batch, offset);
+  }
+  return batch;
+}
+
+/** Whether the message was published by the instance `origin` (read without decoding it). */
+export function publishedBy(message: Buffer, origin: Buffer): boolean {
+  return message.length >= 1 + ORIGIN_BYTES && origin.compare(message, 1, 1 + ORIGIN_BYTES) === 0;
+}
+
 /**
- * Decodes a bus message.
+ * The messages a batch carries (views into it, not copies), or the message itself when it is
+ * not a batch; `undefined` for a truncated batch.
+ */
+export function unbatch(message: Buffer): Buffer[] | undefined {
+  if (message[0] !== KIND.batch) return [message];
+  const messages: Buffer[] = [];
+  let offset = 1 + ORIGIN_BYTES;
+  while (offset < message.length) {
+    if (offset + 4 > message.length) return undefined;
+    const length = message.readUInt32BE(offset);
+    offset += 4;
+    if (offset + length > message.length) return undefined;
+    messages.push(message.subarray(offset, offset + length));
+    offset += length;
+  }
+  return messages;
+}
+
+/**
+ * Decodes a bus message (not a batch: {@link unbatch} first).
  *
  * @returns `undefined` for a message that is not one of ours (or of an incompatible version).
  */

@@ -17,13 +17,20 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import {
+  batchLength,
   decode,
+  encodeBatch,
   encodeDisconnect,
   encodeDurable,
   encodeLive,
   ORIGIN_BYTES,
+  publishedBy,
+  unbatch,
 } from './cluster-envelope';
 import type { ClusterTransport } from './cluster-transport.interface';
+
+/** A batch is sent as soon as it holds this many bytes, without waiting for the turn to end. */
+const MAX_BATCH_BYTES = 256 * 1024;
 
 /**
  * The module's bus (`REALTIME_BUS`). Without a `cluster` transport it is the local bus. With
@@ -31,6 +38,11 @@ import type { ClusterTransport } from './cluster-transport.interface';
  * frame once to the other instances through the {@link ClusterTransport}; what they publish it
  * delivers here. One publish per call, never one
  * per socket; each instance builds the wire frame once for all of its sockets.
+ *
+ * What one turn of the event loop publishes (a loop of `toUser` calls, a group commit's
+ * entries) goes out together, at the end of that turn, as one broker message: the broker, and
+ * every instance receiving, handle one message instead of many, and the order of publishes is
+ * kept. A single publish goes out as it is.
  *
  * A publish the transport cannot take (the broker is down) is dropped for the other instances
  * and never throws into the caller: local delivery goes on. Durable entries are not lost with
@@ -46,6 +58,10 @@ export class ClusterRealtimeBus
   private readonly transport: ClusterTransport | undefined;
   /** Whether a failed publish was logged since the transport was last up (one line per outage). */
   private publishFailureLogged = false;
+  /** Messages of this turn not yet handed to the transport, in publish order. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readonly flushPending = (): void => this.flush();
 
   constructor(
     @Inject(REALTIME_OPTIONS) options: ResolvedRealtimeOptions,
@@ -70,6 +86,7 @@ export class ClusterRealtimeBus
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.flush();
     await this.transport?.stop();
   }
 
@@ -99,19 +116,51 @@ export class ClusterRealtimeBus
     );
   }
 
-  /** Publishes to the other instances if the transport is up; logs once per outage if not. */
+  /**
+   * Queues a message for the other instances, sent at the end of this turn with the others of
+   * the turn, if the transport is up; logs once per outage if not.
+   */
   private send(transport: ClusterTransport, encode: () => Buffer): void {
     // Skipped while down: encoding a message nobody can receive would only cost the caller.
-    if (transport.state === 'up' && transport.publish(encode())) return;
-    if (!this.publishFailureLogged) {
-      this.publishFailureLogged = true;
-      this.logger.warn(messages.clusterPublishFailed(transport.state));
+    if (transport.state !== 'up') {
+      this.publishFailed(transport);
+      return;
     }
+    const message = encode();
+    if (this.pending.length === 0) queueMicrotask(this.flushPending);
+    this.pending.push(message);
+    this.pendingBytes += message.length;
+    if (batchLength(this.pending.length, this.pendingBytes) >= MAX_BATCH_BYTES) this.flush();
+  }
+
+  /** Hands this turn's messages to the transport: one as it is, several as one batch. */
+  private flush(): void {
+    const { pending, transport } = this;
+    if (pending.length === 0 || transport === undefined) return;
+    const payload =
+      pending.length === 1 ? pending[0] : encodeBatch(this.origin, pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!transport.publish(payload)) this.publishFailed(transport);
+  }
+
+  private publishFailed(transport: ClusterTransport): void {
+    if (this.publishFailureLogged) return;
+    this.publishFailureLogged = true;
+    this.logger.warn(messages.clusterPublishFailed(transport.state));
   }
 
   private receive(payload: Buffer): void {
+    // Its own messages come back to it: skipped before anything is decoded.
+    if (publishedBy(payload, this.origin)) return;
+    const parts = unbatch(payload);
+    if (parts === undefined) return;
+    for (const part of parts) this.receiveOne(part);
+  }
+
+  private receiveOne(payload: Buffer): void {
     const decoded = decode(payload);
-    if (decoded === undefined || decoded.origin.equals(this.origin)) return;
+    if (decoded === undefined) return;
     const { message } = decoded;
     if (message.kind === 'live') {
       this.local.publish(message.target, PreparedFrame.fromPayload(message.payload));

@@ -9,10 +9,21 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { ConnectionRegistry } from '../registry/connection-registry';
 
 /**
+ * Ticks per heartbeat interval. Each tick pings only the connections whose turn has come, so
+ * the pings of an interval are spread over it instead of going out in one burst: a burst of
+ * 10 000 pings (and the 10 000 pongs that answer it) would hold up every push of the instance
+ * for tens of milliseconds at once.
+ */
+const TICKS_PER_INTERVAL = 10;
+
+/**
  * Protocol-level heartbeat. Every `heartbeatIntervalMs` each connection that answered the
  * previous ping gets a new one; one that did not is terminated and forgotten at once, so a peer
- * that vanished without a close (a pulled cable, a sleeping laptop) does not linger.
- * The interval is the module's own timer (not the host's `SchedulerRegistry`), cleared at shutdown.
+ * that vanished without a close (a pulled cable, a sleeping laptop) does not linger: within
+ * about two intervals (plus a tenth) of its last pong. Each connection's first ping comes at a
+ * random point of its first interval, which spreads the pings of connections that arrived
+ * together (after a restart, every client at once) over the whole interval.
+ * The timer is the module's own (not the host's `SchedulerRegistry`), cleared at shutdown.
  */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -24,7 +35,8 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.interval = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
+    const tick = Math.max(1, Math.floor(this.options.heartbeatIntervalMs / TICKS_PER_INTERVAL));
+    this.interval = setInterval(() => this.beat(), tick);
     this.interval.unref();
   }
 
@@ -33,9 +45,16 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
     this.interval = undefined;
   }
 
-  /** One round: terminate the silent, ping the rest. */
-  beat(): void {
+  /** One tick: of the connections whose turn has come, terminate the silent, ping the rest. */
+  beat(now = Date.now()): void {
+    const period = this.options.heartbeatIntervalMs;
     for (const connection of this.registry.all()) {
+      if (connection.beatDueAt === 0) {
+        connection.beatDueAt = now + Math.random() * period;
+        continue;
+      }
+      if (now < connection.beatDueAt) continue;
+      connection.beatDueAt = now + period;
       if (!connection.alive) {
         this.registry.remove(connection);
         connection.socket.terminate();

@@ -18,6 +18,8 @@ export class RealtimeConnection {
   rooms: Set<string> | undefined = undefined;
   /** Answered the last protocol ping. */
   alive = true;
+  /** When the heartbeat next looks at it (ms since the epoch); 0 until its first look. */
+  beatDueAt = 0;
   /** Whether the registry still holds it; false from the moment it starts closing. */
   registered = false;
   /** The gateway endpoint the connection came in through. */
