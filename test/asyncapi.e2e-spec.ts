@@ -12,8 +12,11 @@ import { join } from 'node:path';
 import { NOTIFICATION_TYPE } from '../src/notifications/notifications.service';
 import { AppGateway } from '../src/realtime/app.gateway';
 
-/** Frames the module itself sends besides replies: its greeting, resume answers, errors. */
-const MODULE_PUSH_TYPES = ['connected', 'pong', 'resume', 'resync', 'error'];
+/**
+ * Frames the module itself sends besides replies: its greeting, the application-level
+ * heartbeat, resume answers, errors.
+ */
+const MODULE_PUSH_TYPES = ['connected', 'heartbeat', 'pong', 'resume', 'resync', 'error'];
 
 /** Every `@SubscribeMessage` type of a gateway class. */
 function subscribedTypes(gateway: new (...args: never[]) => object): string[] {
@@ -65,6 +68,24 @@ describe('docs/asyncapi.yaml', () => {
     for (const type of [...MODULE_PUSH_TYPES, REMINDER_PUSH_TYPE, NOTIFICATION_TYPE]) {
       expect([type, names.has(type)]).toEqual([type, true]);
     }
+  });
+
+  it('describes a reminder firing as the reminder itself, its example included', () => {
+    const firing = document.components().schemas().get('ScheduleReminderFrame')!.properties()!.data;
+    const properties = Object.keys(firing.properties() ?? {});
+    // Flat, as tutorial clients read it: no `{ reminder: {...} }` wrapper.
+    expect(properties).not.toContain('reminder');
+    expect(firing.required()).toEqual(
+      expect.arrayContaining(['id', 'title', 'dueAt', 'firedAt', 'nextDueAt']),
+    );
+    const [example] = document
+      .allMessages()
+      .all()
+      .filter((message) => message.name() === REMINDER_PUSH_TYPE)
+      .flatMap((message) => message.examples().all());
+    const data = (example.payload() as { data: Record<string, unknown> }).data;
+    expect(properties).toEqual(expect.arrayContaining(Object.keys(data)));
+    expect(Object.keys(data)).toEqual(expect.arrayContaining(firing.required()!));
   });
 
   it("carries the log epoch where the server sends and reads it, in the server's format", () => {

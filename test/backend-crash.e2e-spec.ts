@@ -7,7 +7,7 @@ import { WsTestClient, type Frame } from './support/ws-test-client';
 const REMINDERS = 200;
 
 interface Firing {
-  reminder: { id: string };
+  id: string;
   dueAt: string;
   firedAt: string;
 }
@@ -108,7 +108,7 @@ describe('Reference backend: a crash between firings loses nothing and fires not
       Array.from({ length: REMINDERS }, (_, i) => i + 1),
     );
     const firings = [...seen.values()].map((frame) => frame.data as Firing);
-    expect(new Set(firings.map((f) => f.reminder.id)).size).toBe(REMINDERS);
+    expect(new Set(firings.map((f) => f.id)).size).toBe(REMINDERS);
     for (const firing of firings) {
       expect(Date.parse(firing.firedAt)).toBeGreaterThanOrEqual(Date.parse(firing.dueAt));
     }
@@ -125,7 +125,7 @@ describe('Reference backend: a crash between firings loses nothing and fires not
           "select data from realtime_delivery_log where type = 'schedule-reminder' order by seq",
         )
         .all() as { data: string }[];
-      const ids = rows.map((row) => (JSON.parse(row.data) as Firing).reminder.id);
+      const ids = rows.map((row) => (JSON.parse(row.data) as Firing).id);
       expect(ids).toHaveLength(REMINDERS);
       expect(new Set(ids).size).toBe(REMINDERS);
     } finally {

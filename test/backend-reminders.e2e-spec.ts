@@ -37,10 +37,21 @@ describe('Reference backend: reminders', () => {
       lastFiredAt: null,
     });
     const frame = await client.next('schedule-reminder', 10_000);
-    expect(frame).toMatchObject({
+    // The reminder itself, as a tutorial client shows `message.data`; `dueAt` is this occurrence.
+    expect(frame).toEqual({
       type: 'schedule-reminder',
       seq: 1,
-      data: { reminder: { id: created.body.id, title: 'Stand-up', dueAt: null }, dueAt },
+      id: expect.any(String),
+      data: {
+        id: created.body.id,
+        userId: ada.id,
+        title: 'Stand-up',
+        body: 'room 2',
+        createdAt: created.body.createdAt,
+        dueAt,
+        firedAt: expect.any(String),
+        nextDueAt: null,
+      },
     });
     const after = await request(backend.http)
       .get(`/reminders/${created.body.id}`)
@@ -65,7 +76,14 @@ describe('Reference backend: reminders', () => {
     const [a, b] = [first, second].map((f) => Date.parse(f.data.dueAt as string));
     expect(a % 1000).toBe(0);
     expect(b).toBeGreaterThan(a);
-    expect(second.data.reminder.id).toBe(created.body.id);
+    expect(second.data).toMatchObject({
+      id: created.body.id,
+      title: 'Tick',
+      cron: '* * * * * *',
+      timezone: 'Europe/Berlin',
+    });
+    // The reminder's next occurrence, after this one: the one that fires next.
+    expect(Date.parse(first.data.nextDueAt as string)).toBe(b);
     await request(backend.http)
       .delete(`/reminders/${created.body.id}`)
       .set(as(ada.token))
@@ -177,10 +195,11 @@ describe('Reference backend: reminders', () => {
     // Back to one-off, in the past: it fires at once.
     const past = new Date(Date.now() - 1_000).toISOString();
     await request(backend.http).patch(url).set(as(ada.token)).send({ dueAt: past }).expect(200);
-    expect((await client.next('schedule-reminder', 5_000)).data.reminder).toMatchObject({
+    expect((await client.next('schedule-reminder', 5_000)).data).toMatchObject({
       id: created.body.id,
       title: 'Final',
-      dueAt: null,
+      dueAt: past,
+      nextDueAt: null,
     });
 
     await request(backend.http).patch(url).set(as(bob.token)).send({ title: 'x' }).expect(404);

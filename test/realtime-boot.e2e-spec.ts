@@ -87,6 +87,18 @@ describe('Boot-time checks (library)', () => {
     );
   });
 
+  it('refuses a handler for pong, the answer to the application heartbeat', async () => {
+    @RealtimeGateway()
+    @HandshakeGuards(AllowGuard)
+    class PongGateway {
+      @SubscribeMessage('pong')
+      pong(): void {}
+    }
+    await expect(boot([PongGateway])).rejects.toThrow(
+      messages.reservedMessageType('PongGateway', 'pong'),
+    );
+  });
+
   it('refuses two gateways on one path', async () => {
     @RealtimeGateway()
     @HandshakeGuards(AllowGuard)

@@ -352,3 +352,50 @@ describe('Client SDK across a backend restart (child process)', () => {
     expect(seen.map(({ seq }) => seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });
+
+describe('Client SDK against a backend with application heartbeats (WS_HEARTBEAT_FRAMES)', () => {
+  let backend: BackendTestApp;
+  let client: RealtimeClient | undefined;
+
+  afterEach(async () => {
+    client?.dispose();
+    await backend.close();
+  });
+
+  it('answers each heartbeat frame with pong, which alone keeps it connected', async () => {
+    backend = await startBackend({ WS_HEARTBEAT_FRAMES: 'true', WS_HEARTBEAT_INTERVAL_MS: '100' });
+    const ada = await backend.signUp('ada');
+    /** `ws` that does not answer protocol pings: only the SDK's `pong` frames can keep it alive. */
+    class NoAutoPongWebSocket extends WebSocket {
+      constructor(url: string, options?: { headers: Record<string, string> }) {
+        super(url, { ...options, autoPong: false });
+      }
+    }
+    const reconnects: ConnectionEvents['reconnecting'][] = [];
+    client = new RealtimeClient({
+      url: backend.wsUrl,
+      WebSocket: NoAutoPongWebSocket,
+      auth: () => ({ headers: { authorization: `Bearer ${ada.token}` } }),
+      // The SDK's own ping would count as alive too: leave only the answer to the heartbeat.
+      heartbeat: false,
+    });
+    client.on('reconnecting', (event) => void reconnects.push(event));
+    await opened(client);
+    const [connection] = backend.app.get(ConnectionRegistry).connectionsOf(ada.id);
+    // Counted where the server receives them, on its side of the real socket.
+    const pongs = await new Promise<number>((resolve) => {
+      let count = 0;
+      connection.socket.on('message', (data: Buffer) => {
+        if ((JSON.parse(data.toString()) as { type: string }).type === 'pong' && ++count === 5) {
+          resolve(count);
+        }
+      });
+    });
+
+    // Five beats are four intervals; a peer that answered nothing would be gone after two.
+    expect(pongs).toBe(5);
+    expect(client.state).toBe('open');
+    expect(reconnects).toEqual([]);
+    expect(connection.registered).toBe(true);
+  });
+});

@@ -11,6 +11,8 @@ export interface RealtimeSettings {
   maxPayloadBytes: number;
   /** Milliseconds between protocol pings. */
   heartbeatIntervalMs: number;
+  /** Whether each ping also carries the application-level `heartbeat` frame. */
+  heartbeatFrames: boolean;
   /** Inbound token bucket per connection. */
   rateLimit: { messagesPerSecond: number; burst: number };
   /** Open connections one user may hold. */

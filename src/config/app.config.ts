@@ -56,6 +56,7 @@ export function createAppConfig(
       allowedOrigins: env.ALLOWED_ORIGINS,
       maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
       heartbeatIntervalMs: env.WS_HEARTBEAT_INTERVAL_MS,
+      heartbeatFrames: env.WS_HEARTBEAT_FRAMES,
       rateLimit: {
         messagesPerSecond: env.WS_RATE_LIMIT_PER_SECOND,
         burst: env.WS_RATE_LIMIT_BURST,

@@ -35,6 +35,7 @@ describe('validateEnvironment', () => {
       WS_PATH: '/ws',
       WS_MAX_PAYLOAD_BYTES: 65536,
       WS_HEARTBEAT_INTERVAL_MS: 30000,
+      WS_HEARTBEAT_FRAMES: false,
       WS_RATE_LIMIT_PER_SECOND: 20,
       WS_RATE_LIMIT_BURST: 40,
       WS_MAX_CONNECTIONS_PER_USER: 10,
@@ -83,6 +84,7 @@ describe('validateEnvironment', () => {
       WS_MAX_CONNECTIONS_PER_USER: 'ten',
       WS_MAX_BUFFERED_BYTES: '1e6',
       WS_COMPRESSION: 'yes',
+      WS_HEARTBEAT_FRAMES: 'on',
       WS_COMPRESSION_THRESHOLD_BYTES: '-5',
       DATABASE_STATEMENT_TIMEOUT_MS: 'soon',
       DATABASE_LOCK_TIMEOUT_MS: '-1',
@@ -94,6 +96,7 @@ describe('validateEnvironment', () => {
     for (const variable of Object.keys(bad)) expect(error.message).toContain(variable);
     expect(error.problems).toContain(messages.mustBeUrlPath('WS_PATH'));
     expect(error.problems).toContain(messages.mustBeBoolean('WS_COMPRESSION'));
+    expect(error.problems).toContain(messages.mustBeBoolean('WS_HEARTBEAT_FRAMES'));
     expect(error.problems).toContain(messages.mustBeExactOrigins('ALLOWED_ORIGINS'));
     expect(error.problems).toContain(messages.mustBeUsernames('ADMIN_USERNAMES'));
     expect(error.message).toBe(messages.invalidEnvironment(error.variables, error.problems));
@@ -159,6 +162,7 @@ describe('createAppConfig', () => {
       allowedOrigins: ['https://app.example.com'],
       maxPayloadBytes: 65536,
       heartbeatIntervalMs: 30000,
+      heartbeatFrames: false,
       rateLimit: { messagesPerSecond: 20, burst: 40 },
       maxConnectionsPerUser: 10,
       maxBufferedBytes: 1048576,

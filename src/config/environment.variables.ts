@@ -215,6 +215,15 @@ export class EnvironmentVariables {
   @IsInt()
   WS_HEARTBEAT_INTERVAL_MS = 30000;
 
+  /**
+   * Also send the frame `{"type":"heartbeat"}` with every protocol ping, for clients that cannot
+   * see protocol pings (they answer `{"type":"pong"}`; any frame counts as alive). Default `false`.
+   */
+  @Expose()
+  @Transform(toBoolean)
+  @IsBoolean({ message: messages.mustBeBoolean('WS_HEARTBEAT_FRAMES') })
+  WS_HEARTBEAT_FRAMES = false;
+
   /** Sustained inbound messages per second per connection. Default `20`. */
   @Expose()
   @Transform(toInteger)

@@ -100,7 +100,7 @@ describeWithFaketime(describeWithPostgres)(
         const receivedAt = Date.now();
         expect(frame).toMatchObject({
           seq: index + 1,
-          data: { reminder: { id: created[index].id }, dueAt: new Date(dueAt).toISOString() },
+          data: { id: created[index].id, dueAt: new Date(dueAt).toISOString() },
         });
         // This process, the database and the fast instance share the real clock underneath.
         expect(receivedAt).toBeGreaterThanOrEqual(dueAt);

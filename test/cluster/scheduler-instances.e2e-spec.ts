@@ -145,7 +145,7 @@ describeWithPostgres('The reminder scheduler on three instances of the backend',
           frames.push(await client.next('schedule-reminder', 15_000));
         }
         expect(frames.map((frame) => frame.seq)).toEqual(frames.map((_, i) => lastSeq + 1 + i));
-        const received = frames.map((frame) => frame.data.reminder.id as string);
+        const received = frames.map((frame) => frame.data.id as string);
         expect(new Set(received)).toEqual(expected);
         const marker = await jsonRequest(`${cluster.instances[0].httpUrl}/notifications`, {
           method: 'POST',

@@ -21,7 +21,7 @@ interface Started {
 function repeated(firings: readonly ReminderFiring[]): Record<string, number> {
   const counts = new Map<string, number>();
   for (const firing of firings) {
-    const key = `${firing.reminder.id}@${firing.dueAt}`;
+    const key = `${firing.id}@${firing.dueAt}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return Object.fromEntries([...counts].filter(([, count]) => count > 1));

@@ -26,6 +26,7 @@ import {
   RealtimeWsAdapter,
   readHandshakeCredential,
   type RealtimeModuleOptions,
+  type RealtimeWsAdapterOptions,
 } from '@nest-realtime/core';
 
 export const TEST_SECRET = 'library-test-secret-that-is-long-enough';
@@ -109,15 +110,20 @@ export class TestGateway {
 /** A running application with the realtime module and a test gateway. */
 export interface LibraryTestApp {
   app: INestApplication;
+  adapter: RealtimeWsAdapter;
   url: string;
   httpUrl: string;
   token(userId: string, expiresInSeconds?: number): string;
   close(): Promise<void>;
 }
 
-/** Starts a Nest app on port 0 with `RealtimeModule.forRoot(options)` and {@link TestGateway}. */
+/**
+ * Starts a Nest app on port 0 with `RealtimeModule.forRoot(options)` and {@link TestGateway},
+ * served by `new RealtimeWsAdapter(app, adapterOptions)`.
+ */
 export async function startLibraryTestApp(
   options: RealtimeModuleOptions = {},
+  adapterOptions?: RealtimeWsAdapterOptions,
 ): Promise<LibraryTestApp> {
   @Module({
     imports: [
@@ -130,13 +136,15 @@ export async function startLibraryTestApp(
 
   const moduleRef = await Test.createTestingModule({ imports: [LibraryTestModule] }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
-  app.useWebSocketAdapter(new RealtimeWsAdapter(app));
+  const adapter = new RealtimeWsAdapter(app, adapterOptions);
+  app.useWebSocketAdapter(adapter);
   await app.listen(0, '127.0.0.1');
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const jwt = app.get(JwtService);
   let closed = false;
   return {
     app,
+    adapter,
     url: `ws://127.0.0.1:${port}${options.path ?? '/ws'}`,
     httpUrl: `http://127.0.0.1:${port}`,
     token: (userId, expiresInSeconds = 3600) =>

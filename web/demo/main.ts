@@ -221,10 +221,11 @@ function connect(): void {
     saveCursor(head);
     void refresh();
   });
+  // The firing is the reminder itself; `dueAt` is the occurrence that fired, however late.
   client.on('schedule-reminder', (firing: ReminderFiring, { seq }) => {
     toast(
-      `Reminder: ${firing.reminder.title}`,
-      firing.reminder.body ?? `due ${new Date(firing.dueAt).toLocaleTimeString()}`,
+      `Reminder: ${firing.title}`,
+      firing.body ?? `due ${new Date(firing.dueAt).toLocaleTimeString()}`,
     );
     saveCursor(seq);
     void loadReminders();

@@ -40,7 +40,7 @@ async function main(baseUrl: string, token: string, durable: boolean): Promise<v
     seen.note = await note;
     const fired = next(client, 'schedule-reminder');
     await post('/reminders', { title: 'stand up', dueAt: Date.now() });
-    seen.reminder = (await fired).reminder.title;
+    seen.reminder = (await fired).title;
   }
   client.close();
   console.log(JSON.stringify(seen));

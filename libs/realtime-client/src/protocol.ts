@@ -99,13 +99,33 @@ export interface Reminder {
   lastFiredAt: string | null;
 }
 
-/** `data` of a `schedule-reminder` frame. */
+/**
+ * `data` of a `schedule-reminder` frame: the reminder itself, its fields at the top level (as
+ * tutorial clients' `showNotification(message.data)` expects), with `dueAt` and `firedAt`
+ * describing this occurrence. The reminder's own next due time is `nextDueAt`: `dueAt` names
+ * the occurrence that fired, also when it fires late.
+ *
+ * Entries that earlier versions logged as `{ reminder, dueAt, firedAt }` (a replay can still
+ * send them) reach the client SDK's listeners in this shape too.
+ */
 export interface ReminderFiring {
-  reminder: Reminder;
+  id: string;
+  /** The owner: the user the frame is pushed to. */
+  userId: string;
+  title: string;
+  body?: string;
+  /** Recurring: the cron expression (5 fields, or 6 with seconds first). */
+  cron?: string;
+  /** Recurring: the IANA time zone the cron's wall-clock times are in. */
+  timezone?: string;
+  /** When the reminder was created, ISO 8601. */
+  createdAt: string;
   /** The occurrence that fired, ISO 8601 (late firings keep their original time). */
   dueAt: string;
   /** When it actually fired, ISO 8601. */
   firedAt: string;
+  /** The reminder's next occurrence, ISO 8601; `null` for a one-off reminder (it is done). */
+  nextDueAt: string | null;
 }
 
 /** `data` of a `notification` frame of the reference backend. */

@@ -5,6 +5,7 @@ import {
   RealtimeRequestError,
   RealtimeTimeoutError,
 } from './errors';
+import type { ReminderFiring } from './protocol';
 import { RealtimeClient } from './realtime-client';
 import { ScriptedSocket } from './testing/scripted-socket';
 
@@ -214,6 +215,16 @@ describe('RealtimeClient: heartbeat', () => {
       expect.anything(),
     );
   });
+
+  it("answers the server's application heartbeat with pong, without emitting it", async () => {
+    const { realtime, socket } = await connected();
+    const heard = jest.fn();
+    realtime.on('heartbeat' as never, heard);
+    socket.push({ type: 'heartbeat' });
+    socket.push({ type: 'heartbeat' });
+    expect(socket.frames()).toEqual([{ type: 'pong' }, { type: 'pong' }]);
+    expect(heard).not.toHaveBeenCalled();
+  });
 });
 
 describe('RealtimeClient: durable stream', () => {
@@ -222,9 +233,11 @@ describe('RealtimeClient: durable stream', () => {
     seq,
     id: `e${seq}`,
     data: {
-      reminder: { id: `r${seq}` },
+      id: `r${seq}`,
+      title: 'Stand-up',
       dueAt: '2026-11-21T09:00:00.000Z',
       firedAt: '2026-11-21T09:00:00.010Z',
+      nextDueAt: null,
     },
   });
 
@@ -239,6 +252,49 @@ describe('RealtimeClient: durable stream', () => {
       { type: 'ack', data: { seq: 3 } },
     ]);
     expect(realtime.lastSeq).toBe(3);
+  });
+
+  it('hands a firing over as the reminder itself, also one logged in the earlier nested shape', async () => {
+    const { realtime, socket } = await connected();
+    const seen: ReminderFiring[] = [];
+    realtime.on('schedule-reminder', (firing) => void seen.push(firing));
+    socket.push(reminder(1));
+    socket.push({
+      type: 'schedule-reminder',
+      seq: 2,
+      id: 'e2',
+      data: {
+        reminder: {
+          id: 'r2',
+          userId: 'u1',
+          title: 'Stand-up',
+          body: 'Room 4',
+          dueAt: '2026-11-22T09:00:00.000Z',
+          cron: '0 9 * * *',
+          timezone: 'Europe/Berlin',
+          createdAt: '2026-11-20T12:00:00.000Z',
+          lastFiredAt: '2026-11-21T09:00:00.010Z',
+        },
+        dueAt: '2026-11-21T09:00:00.000Z',
+        firedAt: '2026-11-21T09:00:00.010Z',
+      },
+    });
+    await settle();
+    expect(seen).toEqual([
+      reminder(1).data,
+      {
+        id: 'r2',
+        userId: 'u1',
+        title: 'Stand-up',
+        body: 'Room 4',
+        cron: '0 9 * * *',
+        timezone: 'Europe/Berlin',
+        createdAt: '2026-11-20T12:00:00.000Z',
+        dueAt: '2026-11-21T09:00:00.000Z',
+        firedAt: '2026-11-21T09:00:00.010Z',
+        nextDueAt: '2026-11-22T09:00:00.000Z',
+      },
+    ]);
   });
 
   it('acks only what asynchronous handlers have finished', async () => {
@@ -341,7 +397,7 @@ describe('RealtimeClient: the log epoch', () => {
     type: 'schedule-reminder',
     seq,
     id: `e${seq}`,
-    data: { reminder: { id: `r${seq}` }, dueAt: '2026-11-21T09:00:00.000Z' },
+    data: { id: `r${seq}`, dueAt: '2026-11-21T09:00:00.000Z' },
   });
   const acks = (socket: ScriptedSocket) => socket.frames().filter((f) => f.type === 'ack');
 

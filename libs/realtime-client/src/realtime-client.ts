@@ -24,6 +24,7 @@ import type {
   ResyncData,
   ServerFrame,
 } from './protocol';
+import { currentReminderFiring, REMINDER_FIRING_TYPE } from './reminder-firing';
 import { TypedEmitter, type EventMeta, type Listener } from './typed-emitter';
 
 /** Where the client stands. */
@@ -72,9 +73,9 @@ const OPEN = 1;
 
 /**
  * A client of a `RealtimeModule` endpoint for browsers and Node: reconnects with full-jitter
- * backoff (and not from a background tab in a hurry), sends an application heartbeat, resumes
- * the durable stream from the last `seq` it saw, deduplicates by `seq`, acks once per burst,
- * queues sends while offline, and types every event.
+ * backoff (and not from a background tab in a hurry), sends an application heartbeat (and
+ * answers the server's with `pong`), resumes the durable stream from the last `seq` it saw,
+ * deduplicates by `seq`, acks once per burst, queues sends while offline, and types every event.
  *
  * @typeParam Events what the server pushes, by frame type (default: the reference backend's).
  */
@@ -317,6 +318,11 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
         return;
       case 'pong':
         return;
+      case 'heartbeat':
+        // A server with application heartbeats on counts this answer as liveness, whether or not
+        // the socket answers protocol pings (a browser's does; not every client's).
+        if (this.socket?.readyState === OPEN) this.socket.send('{"type":"pong"}');
+        return;
       case 'error': {
         const data = frame.data as ErrorFrameData;
         if (isCursorAhead(data)) {
@@ -337,7 +343,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
       this.onDurable(frame, frame.seq);
       return;
     }
-    this.emitter.emit(frame.type, frame.data, undefined, (error) => this.emitError(error));
+    this.emitter.emit(frame.type, pushData(frame), undefined, (error) => this.emitError(error));
   }
 
   /**
@@ -409,7 +415,7 @@ export class RealtimeClient<Events extends object = ReferenceServerEvents> {
     this.cursor = seq;
     const meta: EventMeta = { seq, id: frame.id };
     this.handling = this.handling.then(async () => {
-      const results = this.emitter.emit(frame.type, frame.data, meta, (error) =>
+      const results = this.emitter.emit(frame.type, pushData(frame), meta, (error) =>
         this.emitError(error),
       );
       const settled = await Promise.allSettled(results);
@@ -647,4 +653,9 @@ function isCursorAhead(error: ErrorFrameData): boolean {
         detail.field === 'lastSeq' && detail.constraints?.withinLog !== undefined,
     )
   );
+}
+
+/** What listeners get for a push: its data, a reminder firing in the current shape. */
+function pushData(frame: ServerFrame): unknown {
+  return frame.type === REMINDER_FIRING_TYPE ? currentReminderFiring(frame.data) : frame.data;
 }

@@ -28,6 +28,12 @@ export {
 } from './options/realtime-options.resolver';
 
 export { RealtimeWsAdapter } from './adapter/realtime-ws.adapter';
+export type { RealtimeWsAdapterOptions } from './adapter/realtime-ws-adapter-options.interface';
+export type {
+  RealtimeMessageParser,
+  RealtimeParsedMessage,
+  RealtimeWsData,
+} from './protocol/message-parser.interface';
 
 export { HandshakeGuards } from './auth/handshake-guards.decorator';
 export {

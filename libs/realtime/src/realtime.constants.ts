@@ -11,7 +11,14 @@ export const HANDSHAKE_GUARDS_METADATA = 'realtime:handshake-guards';
 export const GATEWAY_CLASS_OPTION = '__realtimeGatewayClass';
 
 /** Message types the module handles itself; a gateway may not subscribe to them. */
-export const RESERVED_MESSAGE_TYPES: readonly string[] = ['ping', 'join', 'leave', 'ack', 'resume'];
+export const RESERVED_MESSAGE_TYPES: readonly string[] = [
+  'ping',
+  'pong',
+  'join',
+  'leave',
+  'ack',
+  'resume',
+];
 
 /** Message type a handler subscribes to in order to receive binary frames. */
 export const BINARY_MESSAGE_TYPE = '$binary';

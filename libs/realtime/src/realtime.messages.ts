@@ -11,6 +11,9 @@ export const optionMustBeNonNegativeInteger = (field: string, value: unknown): s
 
 export const optionMustBeFunction = (field: string): string => `${field} must be a function`;
 
+export const optionMustBeBoolean = (field: string, value: unknown): string =>
+  `${field} must be true or false (got ${String(value)})`;
+
 export const pathMustStartWithSlash = (value: unknown): string =>
   `path must be a string starting with "/" (got ${String(value)})`;
 
@@ -33,6 +36,11 @@ export const notJson = (): string => 'Frames must be JSON text.';
 
 export const notAFrame = (): string =>
   'A frame must be a JSON object with a string "type" and, optionally, a string "id".';
+
+export const messageParserFailed = (): string => 'The frame could not be read as a message.';
+
+export const notAParsedMessage = (): string =>
+  'The frame did not read as a message with a non-empty name and, optionally, a string "id".';
 
 export const unknownType = (type: string): string => `No handler for message type "${type}".`;
 

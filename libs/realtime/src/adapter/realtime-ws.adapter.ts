@@ -25,6 +25,7 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { encodeError, encodeFrame } from '../protocol/frame.codec';
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import type { ConnectedFrameData } from '../protocol/frame.interface';
+import type { RealtimeMessageParser } from '../protocol/message-parser.interface';
 import {
   GATEWAY_CLASS_OPTION,
   HANDSHAKE_GUARDS_METADATA,
@@ -42,6 +43,7 @@ import { DurableDelivery } from '../durable/durable-delivery.service';
 import { RealtimeException } from '../messaging/realtime.exception';
 import { toErrorFrameData } from '../messaging/realtime-exception.filter';
 import { pathOf, rejectHandshake } from './handshake-response';
+import type { RealtimeWsAdapterOptions } from './realtime-ws-adapter-options.interface';
 
 /** The module's providers the adapter works with, looked up once the application exists. */
 interface AdapterServices {
@@ -68,7 +70,7 @@ interface AdapterServices {
  * @example
  * ```ts
  * const app = await NestFactory.create(AppModule);
- * app.useWebSocketAdapter(new RealtimeWsAdapter(app));
+ * app.useWebSocketAdapter(new RealtimeWsAdapter(app)); // or (app, { messageParser })
  * app.enableShutdownHooks();
  * await app.listen(3000);
  * ```
@@ -90,10 +92,32 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     this.handleUpgrade(request, socket, head);
   // Shared by every socket (they find their connection through `this`), so that a connection
   // costs no closures of ours.
-  private readonly socketListeners = createSocketListeners(() => this.services!);
+  private readonly socketListeners = createSocketListeners(
+    () => this.services!,
+    () => this.messageParser,
+  );
+  /** The application's parser; `undefined` keeps the built-in JSON frame parser (the fast path). */
+  private messageParser: RealtimeMessageParser | undefined;
 
-  constructor(private readonly app: INestApplication) {
+  /**
+   * @param app the application whose HTTP server (and port) the WebSocket endpoints share.
+   * @param options `messageParser`: see {@link RealtimeWsAdapterOptions}.
+   */
+  constructor(
+    private readonly app: INestApplication,
+    options: RealtimeWsAdapterOptions = {},
+  ) {
     this.httpServer = app.getHttpServer() as Server;
+    this.messageParser = options.messageParser;
+  }
+
+  /**
+   * Replaces the parser of inbound messages, from the next message on, on every connection (as
+   * `@nestjs/platform-ws`'s `WsAdapter.setMessageParser`); `undefined` restores the built-in JSON
+   * frame parser. See {@link RealtimeMessageParser}.
+   */
+  setMessageParser(parser: RealtimeMessageParser | undefined): void {
+    this.messageParser = parser;
   }
 
   create(port: number, options: Record<string, unknown> = {}): WebSocketServer {
@@ -441,13 +465,19 @@ interface SocketListeners {
 }
 
 /** The adapter's per-socket listeners, created once per adapter. */
-function createSocketListeners(services: () => AdapterServices): SocketListeners {
+function createSocketListeners(
+  services: () => AdapterServices,
+  parser: () => RealtimeMessageParser | undefined,
+): SocketListeners {
   return {
     message: function (this: WebSocket, data: RawData, isBinary: boolean): void {
       const connection = RealtimeConnection.of(this);
       if (connection?.endpoint === undefined) return;
+      // With application heartbeats on, any frame (a `pong` or not) shows the peer is alive, as
+      // a protocol pong does.
+      if (services().options.heartbeatFrames) connection.alive = true;
       try {
-        services().dispatcher.dispatch(connection, connection.endpoint, data, isBinary);
+        services().dispatcher.dispatch(connection, connection.endpoint, data, isBinary, parser());
       } catch (error) {
         // The dispatcher answers every input itself; reaching here is a bug of ours, so the
         // connection ends with 1011 rather than the process.

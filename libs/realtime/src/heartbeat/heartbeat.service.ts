@@ -5,7 +5,10 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { REALTIME_OPTIONS } from '../realtime.constants';
+import { ConnectionSender } from '../delivery/connection.sender';
+import { PreparedFrame } from '../delivery/prepared-frame';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
+import { encodeFrame } from '../protocol/frame.codec';
 import { ConnectionRegistry } from '../registry/connection-registry';
 
 /**
@@ -23,16 +26,26 @@ const TICKS_PER_INTERVAL = 10;
  * about two intervals (plus a tenth) of its last pong. Each connection's first ping comes at a
  * random point of its first interval, which spreads the pings of connections that arrived
  * together (after a restart, every client at once) over the whole interval.
+ * With `heartbeatFrames` on, each ping also carries the text frame `{"type":"heartbeat"}` (one
+ * encoding shared by every beat), for clients that cannot see protocol pings; the adapter then
+ * counts any inbound frame as the answer.
  * The timer is the module's own (not the host's `SchedulerRegistry`), cleared at shutdown.
  */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private interval: NodeJS.Timeout | undefined;
+  /** The application-level heartbeat frame, when `heartbeatFrames` is on. */
+  private readonly heartbeatFrame: PreparedFrame | undefined;
 
   constructor(
     @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
     private readonly registry: ConnectionRegistry,
-  ) {}
+    private readonly sender: ConnectionSender,
+  ) {
+    this.heartbeatFrame = options.heartbeatFrames
+      ? PreparedFrame.fromJson(encodeFrame({ type: 'heartbeat' }))
+      : undefined;
+  }
 
   onApplicationBootstrap(): void {
     const tick = Math.max(1, Math.floor(this.options.heartbeatIntervalMs / TICKS_PER_INTERVAL));
@@ -62,6 +75,9 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
       }
       connection.alive = false;
       connection.socket.ping();
+      if (this.heartbeatFrame !== undefined) {
+        this.sender.sendPrepared(connection, this.heartbeatFrame);
+      }
     }
   }
 }

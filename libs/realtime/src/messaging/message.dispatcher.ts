@@ -8,7 +8,9 @@ import { ConnectionSender } from '../delivery/connection.sender';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
 import { encodeError, encodeReply } from '../protocol/frame.codec';
 import type { ErrorFrameData } from '../protocol/frame.interface';
+import { parseWithMessageParser } from '../protocol/custom-frame.parser';
 import { parseFrame } from '../protocol/frame.parser';
+import type { RealtimeMessageParser } from '../protocol/message-parser.interface';
 import {
   RealtimeCloseCode,
   RealtimeCloseReason,
@@ -23,9 +25,10 @@ import { RoomRequestHandler } from './room-request.handler';
 import { DeliveryRequestHandler } from '../durable/delivery-request.handler';
 
 /**
- * Routes each inbound frame: parse, rate limit, built-in types (`ping`, `join`, `leave`), then
- * the gateway's `@SubscribeMessage()` handler. Every frame gets a defined outcome: a reply when
- * it carried an `id`, an `error` frame with a stable code, or (for abuse) a close.
+ * Routes each inbound frame: parse, rate limit, built-in types (`ping`, `pong`, `join`, `leave`,
+ * `ack`, `resume`), then the gateway's `@SubscribeMessage()` handler. Every frame gets a defined
+ * outcome: a reply when it carried an `id`, an `error` frame with a stable code, or (for abuse) a
+ * close.
  */
 @Injectable()
 export class MessageDispatcher {
@@ -41,21 +44,32 @@ export class MessageDispatcher {
     this.rate = options.rateLimit;
   }
 
-  /** Handles one frame; `data` is a Buffer (the adapter's sockets use ws's default binaryType). */
+  /**
+   * Handles one frame; `data` is a Buffer (the adapter's sockets use ws's default binaryType).
+   * With an application's `parser`, every frame (text as a string, binary as the Buffer) is read
+   * by it instead of as a JSON frame.
+   */
   dispatch(
     connection: RealtimeConnection,
     endpoint: GatewayEndpoint,
     data: RawData,
     isBinary: boolean,
+    parser?: RealtimeMessageParser,
   ): void {
     if (!connection.registered) return;
     let message: InboundMessage | undefined;
     let rejected: ErrorFrameData | undefined;
     let replyTo: string | undefined;
-    if (isBinary) {
+    if (isBinary && parser === undefined) {
       message = new InboundMessage(BINARY_MESSAGE_TYPE, data, undefined);
     } else {
-      const parsed = parseFrame((data as Buffer).toString());
+      const parsed =
+        parser === undefined
+          ? parseFrame((data as Buffer).toString())
+          : parseWithMessageParser(
+              parser,
+              isBinary ? (data as Buffer) : (data as Buffer).toString(),
+            );
       if (parsed.ok) {
         message = parsed.message;
         replyTo = message.id;
@@ -91,6 +105,11 @@ export class MessageDispatcher {
     switch (message.type) {
       case 'ping':
         this.sender.send(connection, encodeReply('pong', undefined, message.id));
+        return;
+      case 'pong':
+        // The answer to an application heartbeat (`heartbeatFrames`); the adapter has counted
+        // it as liveness already. Accepted silently either way, answered only when asked.
+        this.finish(connection, message, undefined, false);
         return;
       case 'join':
         this.settle(connection, message, this.rooms.join(connection, message.data), true);

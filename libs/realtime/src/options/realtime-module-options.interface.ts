@@ -64,6 +64,14 @@ export interface RealtimeModuleOptions {
    * next is due is terminated. Default `30000`.
    */
   heartbeatIntervalMs?: number;
+  /**
+   * Also send an application-level heartbeat, the text frame `{"type":"heartbeat"}`, with every
+   * protocol ping, for clients that cannot see protocol pings (a browser's `WebSocket`, some
+   * proxies' clients): they answer `{"type":"pong"}`. While on, any inbound frame (that `pong`
+   * or anything else) counts as liveness like a protocol pong; a peer that answered neither is
+   * terminated as without it. Default `false`.
+   */
+  heartbeatFrames?: boolean;
   /** Inbound message rate limit per connection. */
   rateLimit?: RealtimeRateLimitOptions;
   /** Open connections one user may hold; one more is refused with HTTP 429. Default `10`. */

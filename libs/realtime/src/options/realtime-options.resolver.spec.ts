@@ -12,6 +12,7 @@ describe('resolveRealtimeOptions', () => {
       path: '/ws',
       maxPayloadBytes: 65536,
       heartbeatIntervalMs: 30000,
+      heartbeatFrames: false,
       rateLimit: { messagesPerSecond: 20, burst: 40, maxViolations: 10 },
       maxConnectionsPerUser: 10,
       maxRoomsPerConnection: 100,
@@ -37,6 +38,11 @@ describe('resolveRealtimeOptions', () => {
     expect(options.rateLimit).toEqual({ messagesPerSecond: 20, burst: 5, maxViolations: 10 });
   });
 
+  it('turns application heartbeat frames on only when asked', () => {
+    expect(resolveRealtimeOptions({ heartbeatFrames: true }).heartbeatFrames).toBe(true);
+    expect(resolveRealtimeOptions({ heartbeatFrames: false }).heartbeatFrames).toBe(false);
+  });
+
   it('names every bad field in one error', () => {
     const attempt = (): unknown =>
       resolveRealtimeOptions({
@@ -44,6 +50,7 @@ describe('resolveRealtimeOptions', () => {
         allowedOrigins: ['https://a.example/path'],
         maxPayloadBytes: 0,
         heartbeatIntervalMs: 1.5,
+        heartbeatFrames: 'true' as never,
         rateLimit: { messagesPerSecond: -1 },
         maxRoomsPerConnection: 0,
         compression: { thresholdBytes: -1 },
@@ -58,6 +65,7 @@ describe('resolveRealtimeOptions', () => {
         messages.originMustBeExact('https://a.example/path'),
         messages.optionMustBePositiveInteger('maxPayloadBytes', 0),
         messages.optionMustBePositiveInteger('heartbeatIntervalMs', 1.5),
+        messages.optionMustBeBoolean('heartbeatFrames', 'true'),
         messages.optionMustBePositiveInteger('rateLimit.messagesPerSecond', -1),
         messages.optionMustBePositiveInteger('maxRoomsPerConnection', 0),
         messages.optionMustBeNonNegativeInteger('compression.thresholdBytes', -1),

@@ -94,6 +94,7 @@ export function resolveRealtimeOptions(
       options.heartbeatIntervalMs,
       DEFAULTS.heartbeatIntervalMs,
     ),
+    heartbeatFrames: flag(problems, 'heartbeatFrames', options.heartbeatFrames),
     rateLimit: {
       messagesPerSecond: positive(
         'rateLimit.messagesPerSecond',
@@ -214,6 +215,13 @@ function nonNegative(
     problems.push(messages.optionMustBeNonNegativeInteger(field, value));
   }
   return resolved;
+}
+
+function flag(problems: string[], field: string, value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    problems.push(messages.optionMustBeBoolean(field, value));
+  }
+  return value === true;
 }
 
 function isExactOrigin(value: unknown): boolean {

@@ -19,6 +19,7 @@ export interface ResolvedRealtimeOptions {
   readonly allowedOrigins: ReadonlySet<string>;
   readonly maxPayloadBytes: number;
   readonly heartbeatIntervalMs: number;
+  readonly heartbeatFrames: boolean;
   readonly rateLimit: {
     readonly messagesPerSecond: number;
     readonly burst: number;

@@ -31,6 +31,7 @@ export function parseFrame(text: string): ParsedFrame {
   return { ok: true, message: new InboundMessage(frame.type, frame.data, id) };
 }
 
-function badJson(message: string, replyTo: string | undefined): ParsedFrame {
+/** The `BAD_JSON` outcome, answered to `replyTo` when the request's id could be read. */
+export function badJson(message: string, replyTo: string | undefined): ParsedFrame {
   return { ok: false, error: { code: RealtimeErrorCode.BAD_JSON, message }, replyTo };
 }

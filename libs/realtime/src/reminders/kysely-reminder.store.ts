@@ -251,11 +251,7 @@ export class KyselyReminderStore<DB extends Tables = Tables> implements Reminder
       const written = await this.log.appendIn(
         trx,
         due.map((row, index) => {
-          const firing: ReminderFiring = {
-            reminder: toReminder({ ...row, due_at: next[index], last_fired_at: now }),
-            dueAt: new Date(Number(row.due_at)).toISOString(),
-            firedAt,
-          };
+          const firing = toFiring(row, next[index], firedAt);
           return {
             userId: row.user_id,
             type: REMINDER_PUSH_TYPE,
@@ -325,6 +321,27 @@ function firstOccurrence(cron: string, timezone: string): number {
   const first = nextOccurrence(cron, timezone, Date.now());
   if (first === undefined) throw new ReminderScheduleError('the schedule never fires');
   return first;
+}
+
+/**
+ * What a client is handed when `row`'s due occurrence fires: the reminder's fields at the top
+ * level (so a tutorial client can show `message.data` as it is), `dueAt` this occurrence (not
+ * the reminder's next one, which is `nextDueAt`).
+ */
+function toFiring(row: Row, nextDueAt: number | null, firedAt: string): ReminderFiring {
+  const firing: ReminderFiring = {
+    id: row.id,
+    userId: row.user_id,
+    title: row.title,
+    createdAt: new Date(Number(row.created_at)).toISOString(),
+    dueAt: new Date(Number(row.due_at)).toISOString(),
+    firedAt,
+    nextDueAt: nextDueAt === null ? null : new Date(nextDueAt).toISOString(),
+  };
+  if (row.body !== null) firing.body = row.body;
+  if (row.cron !== null) firing.cron = row.cron;
+  if (row.timezone !== null) firing.timezone = row.timezone;
+  return firing;
 }
 
 function toReminder(row: Row): Reminder {
