@@ -9,6 +9,7 @@ import { ConnectionSender } from './delivery/connection.sender';
 import { LocalRealtimeBus } from './delivery/local-realtime.bus';
 import { RealtimePublisher } from './delivery/realtime.publisher';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
+import { ConnectionHookWrapper } from './lifecycle/connection-hook.wrapper';
 import { RealtimeLifecycle } from './lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from './messaging/message.dispatcher';
 import { RoomRequestHandler } from './messaging/room-request.handler';
@@ -64,6 +65,7 @@ import { RealtimePresence } from './presence/realtime-presence.service';
     RealtimePublisher,
     WsTicketService,
     HandshakeAuthenticator,
+    ConnectionHookWrapper,
     CredentialExpiryService,
     HeartbeatService,
     RealtimeLifecycle,

@@ -76,7 +76,7 @@ export const CLOSE_CODE_CATALOGUE: readonly CloseCodeDescription[] = [
     code: RealtimeCloseCode.POLICY_VIOLATION,
     name: 'policy violation',
     meaning:
-      'The credential expired (reason "credential expired"), the user was signed out everywhere (reason "signed out"), or the client kept sending over the rate limit (reason "rate limit exceeded"). Reconnect with a fresh credential and a slower pace.',
+      'The credential expired (reason "credential expired"), the user was signed out everywhere (reason "signed out"), the client kept sending over the rate limit (reason "rate limit exceeded"), or the gateway\'s handleConnection refused the connection (reason "connection refused", after an error frame saying why). Reconnect with a fresh credential and a slower pace.',
     reconnect: true,
   },
   {
@@ -111,6 +111,7 @@ export const RealtimeCloseReason = {
   CREDENTIAL_EXPIRED: 'credential expired',
   SIGNED_OUT: 'signed out',
   RATE_LIMIT_EXCEEDED: 'rate limit exceeded',
+  CONNECTION_REFUSED: 'connection refused',
   SLOW_CONSUMER: 'slow consumer',
   INTERNAL: 'internal error',
 } as const;
