@@ -1,18 +1,12 @@
-import { Module, type INestApplication } from '@nestjs/common';
-import { JwtModule, JwtService } from '@nestjs/jwt';
-import { Test } from '@nestjs/testing';
+import type { INestApplication, Type } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import {
   ConnectionRegistry,
   HandshakeGuards,
   RealtimeCloseCode,
   RealtimeGateway,
-  RealtimeModule,
-  RealtimeWsAdapter,
 } from '@nest-realtime/core';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { bearer, TEST_SECRET, TestJwtGuard } from './support/library-test-app';
+import { bearer, startGatewayApp, TestJwtGuard } from './support/library-test-app';
 import { WsTestClient } from './support/ws-test-client';
 
 @RealtimeGateway()
@@ -49,21 +43,10 @@ describe('handleConnection errors (library)', () => {
   let app: INestApplication | undefined;
   const clients: WsTestClient[] = [];
 
-  async function start(gateway: new () => object): Promise<{ url: string; token: string }> {
-    @Module({
-      imports: [JwtModule.register({ secret: TEST_SECRET }), RealtimeModule.forRoot({})],
-      providers: [TestJwtGuard, gateway],
-    })
-    class HookModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [HookModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    app.useWebSocketAdapter(new RealtimeWsAdapter(app));
-    await app.listen(0, '127.0.0.1');
-    const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-    return {
-      url: `ws://127.0.0.1:${port}/ws`,
-      token: app.get(JwtService).sign({ sub: 'hooked' }),
-    };
+  async function start(gateway: Type): Promise<{ url: string; token: string }> {
+    const started = await startGatewayApp([gateway]);
+    app = started.app;
+    return { url: started.url, token: started.token('hooked') };
   }
 
   afterEach(async () => {

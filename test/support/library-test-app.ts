@@ -6,6 +6,7 @@ import {
   type CanActivate,
   type ExecutionContext,
   type INestApplication,
+  type Type,
 } from '@nestjs/common';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { Test } from '@nestjs/testing';
@@ -160,4 +161,35 @@ export async function startLibraryTestApp(
 /** Authorization header for a token. */
 export function bearer(token: string): { headers: { authorization: string } } {
   return { headers: { authorization: `Bearer ${token}` } };
+}
+
+/**
+ * Starts a Nest app on port 0 with `RealtimeModule.forRoot(options)` and the given gateways
+ * (guarded by {@link TestJwtGuard}), for tests of gateways other than {@link TestGateway}.
+ */
+export async function startGatewayApp(
+  gateways: Type[],
+  options: RealtimeModuleOptions = {},
+): Promise<{ app: INestApplication; url: string; token: (userId: string) => string }> {
+  @Module({
+    imports: [JwtModule.register({ secret: TEST_SECRET }), RealtimeModule.forRoot(options)],
+    providers: [TestJwtGuard, ...gateways],
+  })
+  class GatewayTestModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [GatewayTestModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  app.useWebSocketAdapter(new RealtimeWsAdapter(app));
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  const jwt = app.get(JwtService);
+  return {
+    app,
+    url: `ws://127.0.0.1:${port}${options.path ?? '/ws'}`,
+    token: (userId) => jwt.sign({ sub: userId }),
+  };
 }

@@ -10,6 +10,7 @@ export {
   REALTIME_BUS,
   REALTIME_OPTIONS,
   RESERVED_MESSAGE_TYPES,
+  type BuiltInMessageType,
   WS_TICKET_STORE,
 } from './realtime.constants';
 export type {

@@ -10,15 +10,14 @@ export const HANDSHAKE_GUARDS_METADATA = 'realtime:handshake-guards';
 /** Property of `@RealtimeGateway()`'s options that carries the decorated class to the adapter. */
 export const GATEWAY_CLASS_OPTION = '__realtimeGatewayClass';
 
-/** Message types the module handles itself; a gateway may not subscribe to them. */
-export const RESERVED_MESSAGE_TYPES: readonly string[] = [
-  'ping',
-  'pong',
-  'join',
-  'leave',
-  'ack',
-  'resume',
-];
+/**
+ * Message types the module handles itself; a gateway may subscribe to one only when the app
+ * switches it off (`builtInMessages`).
+ */
+export const RESERVED_MESSAGE_TYPES = ['ping', 'pong', 'join', 'leave', 'ack', 'resume'] as const;
+
+/** One of the module's built-in message types. */
+export type BuiltInMessageType = (typeof RESERVED_MESSAGE_TYPES)[number];
 
 /** Message type a handler subscribes to in order to receive binary frames. */
 export const BINARY_MESSAGE_TYPE = '$binary';

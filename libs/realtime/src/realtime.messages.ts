@@ -14,6 +14,12 @@ export const optionMustBeFunction = (field: string): string => `${field} must be
 export const optionMustBeBoolean = (field: string, value: unknown): string =>
   `${field} must be true or false (got ${String(value)})`;
 
+export const unknownBuiltInMessage = (type: string): string =>
+  `builtInMessages.${type} is not a built-in message type (ping, pong, join, leave, ack, resume)`;
+
+export const builtInNeededByDeliveryLog = (type: string): string =>
+  `builtInMessages.${type} cannot be switched off while there is a deliveryLog: durable delivery needs it`;
+
 export const pathMustStartWithSlash = (value: unknown): string =>
   `path must be a string starting with "/" (got ${String(value)})`;
 
@@ -30,7 +36,7 @@ export const duplicateGateway = (path: string): string =>
   `Two gateways share the WebSocket path "${path}"; give each gateway its own path.`;
 
 export const reservedMessageType = (gateway: string, type: string): string =>
-  `${gateway} subscribes to "${type}", a message type RealtimeModule handles itself.`;
+  `${gateway} subscribes to "${type}", a message type RealtimeModule handles itself; to handle it in a gateway, switch the built-in off: RealtimeModule.forRoot({ builtInMessages: { ${type}: false } }).`;
 
 export const notJson = (): string => 'Frames must be JSON text.';
 

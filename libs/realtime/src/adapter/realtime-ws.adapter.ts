@@ -30,7 +30,6 @@ import {
   GATEWAY_CLASS_OPTION,
   HANDSHAKE_GUARDS_METADATA,
   REALTIME_OPTIONS,
-  RESERVED_MESSAGE_TYPES,
 } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import { ConnectionRegistry } from '../registry/connection-registry';
@@ -127,7 +126,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     if (gateway === undefined) throw new Error(messages.gatewayNotDecorated(path));
     if (port !== 0) throw new Error(messages.portNotSupported(gateway.name, port));
     if (this.endpoints.has(path)) throw new Error(messages.duplicateGateway(path));
-    assertNoReservedTypes(gateway);
+    assertNoReservedTypes(gateway, services.options.builtInMessages);
     const declared = Reflect.getMetadata(HANDSHAKE_GUARDS_METADATA, gateway) as
       unknown[] | undefined;
     if (declared === undefined || declared.length === 0) {
@@ -512,13 +511,14 @@ function ignoreSocketError(): void {
   // Handshake sockets that error are destroyed by Node; there is nothing to answer.
 }
 
-function assertNoReservedTypes(gateway: Type): void {
+/** Refuses a gateway that subscribes to a built-in message type the module handles (one on). */
+function assertNoReservedTypes(gateway: Type, builtIns: ReadonlySet<string>): void {
   const prototype = gateway.prototype as Record<string, unknown>;
   for (const name of Object.getOwnPropertyNames(prototype)) {
     const method = prototype[name];
     if (typeof method !== 'function') continue;
     const type: unknown = Reflect.getMetadata(MESSAGE_METADATA, method);
-    if (typeof type === 'string' && RESERVED_MESSAGE_TYPES.includes(type)) {
+    if (typeof type === 'string' && builtIns.has(type)) {
       throw new Error(messages.reservedMessageType(gateway.name, type));
     }
   }

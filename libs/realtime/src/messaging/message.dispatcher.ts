@@ -33,6 +33,8 @@ import { DeliveryRequestHandler } from '../durable/delivery-request.handler';
 @Injectable()
 export class MessageDispatcher {
   private readonly rate: ResolvedRealtimeOptions['rateLimit'];
+  /** Built-in message types that are on; the others go to the gateway like any type. */
+  private readonly builtIns: ReadonlySet<string>;
 
   constructor(
     @Inject(REALTIME_OPTIONS) options: ResolvedRealtimeOptions,
@@ -42,6 +44,7 @@ export class MessageDispatcher {
     private readonly deliveries: DeliveryRequestHandler,
   ) {
     this.rate = options.rateLimit;
+    this.builtIns = options.builtInMessages;
   }
 
   /**
@@ -102,29 +105,7 @@ export class MessageDispatcher {
     endpoint: GatewayEndpoint,
     message: InboundMessage,
   ): void {
-    switch (message.type) {
-      case 'ping':
-        this.sender.send(connection, encodeReply('pong', undefined, message.id));
-        return;
-      case 'pong':
-        // The answer to an application heartbeat (`heartbeatFrames`); the adapter has counted
-        // it as liveness already. Accepted silently either way, answered only when asked.
-        this.finish(connection, message, undefined, false);
-        return;
-      case 'join':
-        this.settle(connection, message, this.rooms.join(connection, message.data), true);
-        return;
-      case 'leave':
-        this.settle(connection, message, this.rooms.leave(connection, message.data), true);
-        return;
-      case 'ack':
-        // Acks are as frequent as durable pushes: answered only when asked (with `id`).
-        this.settle(connection, message, this.deliveries.ack(connection, message.data), false);
-        return;
-      case 'resume':
-        this.settle(connection, message, this.deliveries.resume(connection, message.data), true);
-        return;
-    }
+    if (this.builtIns.has(message.type) && this.routeBuiltIn(connection, message)) return;
     const index = endpoint.handlerIndex?.get(message.type);
     if (index === undefined) {
       this.sendError(
@@ -145,6 +126,34 @@ export class MessageDispatcher {
       message.failure = toErrorFrameData(error);
     }
     this.settle(connection, message, result, false);
+  }
+
+  /** Handles a built-in message type; false when `message` is not one. */
+  private routeBuiltIn(connection: RealtimeConnection, message: InboundMessage): boolean {
+    switch (message.type) {
+      case 'ping':
+        this.sender.send(connection, encodeReply('pong', undefined, message.id));
+        return true;
+      case 'pong':
+        // The answer to an application heartbeat (`heartbeatFrames`); the adapter has counted
+        // it as liveness already. Accepted silently either way, answered only when asked.
+        this.finish(connection, message, undefined, false);
+        return true;
+      case 'join':
+        this.settle(connection, message, this.rooms.join(connection, message.data), true);
+        return true;
+      case 'leave':
+        this.settle(connection, message, this.rooms.leave(connection, message.data), true);
+        return true;
+      case 'ack':
+        // Acks are as frequent as durable pushes: answered only when asked (with `id`).
+        this.settle(connection, message, this.deliveries.ack(connection, message.data), false);
+        return true;
+      case 'resume':
+        this.settle(connection, message, this.deliveries.resume(connection, message.data), true);
+        return true;
+    }
+    return false;
   }
 
   private settle(

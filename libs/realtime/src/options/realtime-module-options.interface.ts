@@ -1,3 +1,4 @@
+import type { BuiltInMessageType } from '../realtime.constants';
 import type { DeliveryLogStore } from '../durable/delivery-log.store';
 import type {
   DeliveryLogEntry,
@@ -72,6 +73,13 @@ export interface RealtimeModuleOptions {
    * terminated as without it. Default `false`.
    */
   heartbeatFrames?: boolean;
+  /**
+   * Switches built-in message types off, so that a gateway may handle them itself, e.g.
+   * `{ join: false, leave: false }` for rooms of the app's own. A switched-off type without a
+   * gateway handler is `UNKNOWN_TYPE`. `ack` and `resume` stay on while there is a
+   * `deliveryLog` (durable delivery needs them). Default: every built-in on.
+   */
+  builtInMessages?: Partial<Record<BuiltInMessageType, boolean>>;
   /** Inbound message rate limit per connection. */
   rateLimit?: RealtimeRateLimitOptions;
   /** Open connections one user may hold; one more is refused with HTTP 429. Default `10`. */

@@ -1,3 +1,4 @@
+import type { DeliveryLogStore } from '../durable/delivery-log.store';
 import * as messages from '../realtime.messages';
 import {
   defaultPrincipalResolver,
@@ -41,6 +42,43 @@ describe('resolveRealtimeOptions', () => {
   it('turns application heartbeat frames on only when asked', () => {
     expect(resolveRealtimeOptions({ heartbeatFrames: true }).heartbeatFrames).toBe(true);
     expect(resolveRealtimeOptions({ heartbeatFrames: false }).heartbeatFrames).toBe(false);
+  });
+
+  it('leaves every built-in message on unless switched off', () => {
+    expect([...resolveRealtimeOptions().builtInMessages]).toEqual([
+      'ping',
+      'pong',
+      'join',
+      'leave',
+      'ack',
+      'resume',
+    ]);
+    const off = resolveRealtimeOptions({
+      builtInMessages: { join: false, leave: false, ping: true },
+    });
+    expect([...off.builtInMessages]).toEqual(['ping', 'pong', 'ack', 'resume']);
+  });
+
+  it('keeps ack and resume on while there is a delivery log, and refuses unknown built-ins', () => {
+    const deliveryLog = {} as DeliveryLogStore;
+    const attempt = (): unknown =>
+      resolveRealtimeOptions({
+        deliveryLog,
+        builtInMessages: { ack: false, resume: false, subscribe: false } as never,
+      });
+    expect(attempt).toThrow(RealtimeOptionsError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as RealtimeOptionsError).problems).toEqual([
+        messages.builtInNeededByDeliveryLog('ack'),
+        messages.builtInNeededByDeliveryLog('resume'),
+        messages.unknownBuiltInMessage('subscribe'),
+      ]);
+    }
+    expect([
+      ...resolveRealtimeOptions({ builtInMessages: { ack: false } }).builtInMessages,
+    ]).not.toContain('ack');
   });
 
   it('names every bad field in one error', () => {

@@ -1,3 +1,4 @@
+import { RESERVED_MESSAGE_TYPES } from '../realtime.constants';
 import type { IncomingMessage } from 'node:http';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
 import * as messages from '../realtime.messages';
@@ -95,6 +96,7 @@ export function resolveRealtimeOptions(
       DEFAULTS.heartbeatIntervalMs,
     ),
     heartbeatFrames: flag(problems, 'heartbeatFrames', options.heartbeatFrames),
+    builtInMessages: builtIns(problems, options),
     rateLimit: {
       messagesPerSecond: positive(
         'rateLimit.messagesPerSecond',
@@ -215,6 +217,29 @@ function nonNegative(
     problems.push(messages.optionMustBeNonNegativeInteger(field, value));
   }
   return resolved;
+}
+
+/** The built-in message types left on by `builtInMessages`. */
+function builtIns(problems: string[], options: RealtimeModuleOptions): ReadonlySet<string> {
+  const switches = options.builtInMessages ?? {};
+  const on = new Set<string>(RESERVED_MESSAGE_TYPES);
+  for (const [type, value] of Object.entries(switches) as [string, unknown][]) {
+    if (!on.has(type)) {
+      problems.push(messages.unknownBuiltInMessage(type));
+      continue;
+    }
+    if (value !== undefined && typeof value !== 'boolean') {
+      problems.push(messages.optionMustBeBoolean(`builtInMessages.${type}`, value));
+      continue;
+    }
+    if (value !== false) continue;
+    if ((type === 'ack' || type === 'resume') && options.deliveryLog !== undefined) {
+      problems.push(messages.builtInNeededByDeliveryLog(type));
+      continue;
+    }
+    on.delete(type);
+  }
+  return on;
 }
 
 function flag(problems: string[], field: string, value: boolean | undefined): boolean {

@@ -20,6 +20,8 @@ export interface ResolvedRealtimeOptions {
   readonly maxPayloadBytes: number;
   readonly heartbeatIntervalMs: number;
   readonly heartbeatFrames: boolean;
+  /** The built-in message types that are on (the module handles them; gateways may not). */
+  readonly builtInMessages: ReadonlySet<string>;
   readonly rateLimit: {
     readonly messagesPerSecond: number;
     readonly burst: number;
