@@ -92,41 +92,36 @@ export class ClusterRealtimeBus
 
   publish(target: DeliveryTarget, frame: PreparedFrame): number {
     const reached = this.local.publish(target, frame);
-    const transport = this.transport;
-    if (transport !== undefined) {
-      this.send(transport, () => encodeLive(this.origin, target, frame.payload));
-    }
+    if (this.canSend()) this.send(encodeLive(this.origin, target, frame.payload));
     return reached;
   }
 
   disconnectUser(userId: string, code: number, reason: string): number {
     const closed = this.local.disconnectUser(userId, code, reason);
-    const transport = this.transport;
-    if (transport !== undefined) {
-      this.send(transport, () => encodeDisconnect(this.origin, userId, code, reason));
-    }
+    if (this.canSend()) this.send(encodeDisconnect(this.origin, userId, code, reason));
     return closed;
   }
 
   forwardDurable(item: SequencedFrame): void {
-    const transport = this.transport;
-    if (transport === undefined) return;
-    this.send(transport, () =>
-      encodeDurable(this.origin, item.userId, item.seq, item.frame.payload),
-    );
+    if (this.canSend()) {
+      this.send(encodeDurable(this.origin, item.userId, item.seq, item.frame.payload));
+    }
   }
 
   /**
-   * Queues a message for the other instances, sent at the end of this turn with the others of
-   * the turn, if the transport is up; logs once per outage if not.
+   * Whether there is a transport and it is up. Checked before encoding: a message nobody can
+   * receive would only cost the caller. While down, logs once per outage.
    */
-  private send(transport: ClusterTransport, encode: () => Buffer): void {
-    // Skipped while down: encoding a message nobody can receive would only cost the caller.
-    if (transport.state !== 'up') {
-      this.publishFailed(transport);
-      return;
-    }
-    const message = encode();
+  private canSend(): boolean {
+    const transport = this.transport;
+    if (transport === undefined) return false;
+    if (transport.state === 'up') return true;
+    this.publishFailed(transport);
+    return false;
+  }
+
+  /** Queues a message for the other instances, sent at the end of this turn with the others. */
+  private send(message: Buffer): void {
     if (this.pending.length === 0) queueMicrotask(this.flushPending);
     this.pending.push(message);
     this.pendingBytes += message.length;

@@ -59,7 +59,8 @@ export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** One tick: of the connections whose turn has come, terminate the silent, ping the rest. */
-  beat(now = Date.now()): void {
+  beat(): void {
+    const now = Date.now();
     const period = this.options.heartbeatIntervalMs;
     for (const connection of this.registry.all()) {
       if (connection.beatDueAt === 0) {

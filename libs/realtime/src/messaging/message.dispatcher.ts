@@ -105,7 +105,10 @@ export class MessageDispatcher {
     endpoint: GatewayEndpoint,
     message: InboundMessage,
   ): void {
-    if (this.builtIns.has(message.type) && this.routeBuiltIn(connection, message)) return;
+    if (this.builtIns.has(message.type)) {
+      this.routeBuiltIn(connection, message);
+      return;
+    }
     const index = endpoint.handlerIndex?.get(message.type);
     if (index === undefined) {
       this.sendError(
@@ -128,32 +131,31 @@ export class MessageDispatcher {
     this.settle(connection, message, result, false);
   }
 
-  /** Handles a built-in message type; false when `message` is not one. */
-  private routeBuiltIn(connection: RealtimeConnection, message: InboundMessage): boolean {
+  /** Handles a built-in message type (one of `builtInMessages`). */
+  private routeBuiltIn(connection: RealtimeConnection, message: InboundMessage): void {
     switch (message.type) {
       case 'ping':
         this.sender.send(connection, encodeReply('pong', undefined, message.id));
-        return true;
+        return;
       case 'pong':
         // The answer to an application heartbeat (`heartbeatFrames`); the adapter has counted
         // it as liveness already. Accepted silently either way, answered only when asked.
         this.finish(connection, message, undefined, false);
-        return true;
+        return;
       case 'join':
         this.settle(connection, message, this.rooms.join(connection, message.data), true);
-        return true;
+        return;
       case 'leave':
         this.settle(connection, message, this.rooms.leave(connection, message.data), true);
-        return true;
+        return;
       case 'ack':
         // Acks are as frequent as durable pushes: answered only when asked (with `id`).
         this.settle(connection, message, this.deliveries.ack(connection, message.data), false);
-        return true;
+        return;
       case 'resume':
         this.settle(connection, message, this.deliveries.resume(connection, message.data), true);
-        return true;
+        return;
     }
-    return false;
   }
 
   private settle(
