@@ -1,7 +1,6 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { TestRedisServer } from '../../test/support/redis-server';
 
 /** Whether `redis-server` can be started here. */
 export function redisServerAvailable(): boolean {
@@ -13,18 +12,6 @@ export function redisServerAvailable(): boolean {
   }
 }
 
-/** A port nobody listens on now, on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * A `redis-server` of the benchmark's own on 127.0.0.1 and a free port (no persistence), with a
  * connection of the harness's to read its CPU time and its subscriptions. Stopped by its pid;
@@ -32,12 +19,16 @@ function freePort(): Promise<number> {
  */
 export class BenchRedis {
   private readonly killOnExit = (): void => {
-    this.child.kill('SIGKILL');
+    const pid = this.server.pid;
+    try {
+      if (pid !== undefined) process.kill(pid, 'SIGKILL');
+    } catch {
+      // It had exited already.
+    }
   };
 
   private constructor(
-    private readonly child: ChildProcess,
-    readonly port: number,
+    private readonly server: TestRedisServer,
     private readonly client: Redis,
   ) {
     process.once('exit', this.killOnExit);
@@ -45,31 +36,20 @@ export class BenchRedis {
 
   /** `redis://127.0.0.1:<port>`. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return this.server.url;
   }
 
   static async start(): Promise<BenchRedis> {
-    const port = await freePort();
-    const child = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    try {
-      await ready(child);
-    } catch (error) {
-      child.kill('SIGKILL');
-      throw error;
-    }
-    const client = new Redis(port, '127.0.0.1', { lazyConnect: true });
+    const server = await TestRedisServer.start();
+    const client = new Redis(server.port, '127.0.0.1', { lazyConnect: true });
     try {
       await client.connect();
     } catch (error) {
       client.disconnect();
-      child.kill('SIGKILL');
+      await server.kill();
       throw error;
     }
-    return new BenchRedis(child, port, client);
+    return new BenchRedis(server, client);
   }
 
   /** The server's CPU time so far (user + system, all its threads) in µs, from `INFO cpu`. */
@@ -94,44 +74,10 @@ export class BenchRedis {
     }
   }
 
-  /** Disconnects and stops the server (SIGTERM by pid, SIGKILL if it lingers). */
+  /** Disconnects and stops the server (SIGTERM by pid). */
   async stop(): Promise<void> {
     this.client.disconnect();
     process.removeListener('exit', this.killOnExit);
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
+    await this.server.stop();
   }
-}
-
-/** Resolves when the server says it accepts connections; rejects if it exits or stays silent. */
-function ready(child: ChildProcess): Promise<void> {
-  let output = '';
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`redis-server did not start:\n${output}`)),
-      10_000,
-    );
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        child.stdout!.resume();
-        child.stderr!.resume();
-        resolve();
-      }
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${output}`));
-    });
-  });
 }

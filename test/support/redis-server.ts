@@ -4,7 +4,8 @@ import { freePort } from './free-port';
 
 /**
  * A `redis-server` of the test's own on a free port (no persistence), which the test may kill
- * and start again on the same port. Under CI a missing `redis-server` fails the suite.
+ * and start again on the same port. Under CI a missing `redis-server` fails the suite. The
+ * benchmark's `BenchRedis` runs on it too.
  */
 export class TestRedisServer {
   private process: ChildProcess | undefined;
@@ -14,6 +15,11 @@ export class TestRedisServer {
   /** `redis://127.0.0.1:<port>`. */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** The running server's pid, for a last-resort kill when its owner exits first. */
+  get pid(): number | undefined {
+    return this.process?.pid;
   }
 
   static async start(): Promise<TestRedisServer> {
