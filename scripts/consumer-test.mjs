@@ -292,15 +292,9 @@ async function runCase({ name, durable, lowest, cluster = false }) {
       : { DATABASE_URL: `postgres://${admin.user}@${admin.host}:${admin.port}/${database}` }),
     ...(redis === undefined ? {} : { REDIS_URL: redis.url }),
   };
-  const server = spawn(process.execPath, ['dist/main.js'], {
-    cwd: app,
-    env: { ...cleanEnv, ...env },
-  });
-  let output = '';
-  server.stdout.on('data', (chunk) => (output += chunk));
-  server.stderr.on('data', (chunk) => (output += chunk));
+  const { child: server, output: serverOutput } = startApp(app, env);
   try {
-    const url = await listening(server, () => output);
+    const url = await listening(server, serverOutput);
     check(`boots (${url})`, true);
 
     const wsUrl = `${url.replace(/^http/, 'ws')}/ws`;
@@ -366,19 +360,7 @@ async function runCase({ name, durable, lowest, cluster = false }) {
     await browserCheck(url);
     if (cluster) await secondInstanceChecks(app, env, url);
   } finally {
-    const exited = server.exitCode !== null ? Promise.resolve() : once(server, 'exit');
-    server.kill('SIGTERM');
-    const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
-    const result = await Promise.race([exited, timeout]);
-    if (result === 'timeout') server.kill('SIGKILL');
-    // Nest's shutdown hooks run, then re-raise the signal: the process ends by SIGTERM.
-    check(
-      'shuts down on SIGTERM within 15 s, logging no error',
-      result !== 'timeout' &&
-        (server.exitCode === 0 || server.signalCode === 'SIGTERM') &&
-        !/ERROR|Unhandled|uncaught/i.test(output),
-      `exit ${server.exitCode ?? server.signalCode}; ${output.slice(-800)}`,
-    );
+    await checkShutdown('shuts down', server, serverOutput);
     if (database !== undefined) await admin.query(`DROP DATABASE IF EXISTS ${database}`);
     await redis?.stop();
   }
@@ -390,16 +372,10 @@ async function runCase({ name, durable, lowest, cluster = false }) {
  * both instances with the same seq.
  */
 async function secondInstanceChecks(app, env, firstUrl) {
-  const second = spawn(process.execPath, ['dist/main.js'], {
-    cwd: app,
-    env: { ...cleanEnv, ...env },
-  });
-  let output = '';
-  second.stdout.on('data', (chunk) => (output += chunk));
-  second.stderr.on('data', (chunk) => (output += chunk));
+  const { child: second, output } = startApp(app, env);
   const sockets = [];
   try {
-    const secondUrl = await listening(second, () => output);
+    const secondUrl = await listening(second, output);
     check(`a second instance boots (${secondUrl})`, true);
     const wsOf = (url) => `${url.replace(/^http/, 'ws')}/ws`;
 
@@ -427,22 +403,40 @@ async function secondInstanceChecks(app, env, firstUrl) {
       JSON.stringify({ written, first, other }),
     );
   } catch (error) {
-    check('second instance', false, `${error}\n${output.slice(-800)}`);
+    check('second instance', false, `${error}\n${output().slice(-800)}`);
   } finally {
     for (const socket of sockets) socket?.terminate();
-    const exited = second.exitCode !== null ? Promise.resolve() : once(second, 'exit');
-    second.kill('SIGTERM');
-    const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
-    const result = await Promise.race([exited, timeout]);
-    if (result === 'timeout') second.kill('SIGKILL');
-    check(
-      'the second instance shuts down on SIGTERM within 15 s, logging no error',
-      result !== 'timeout' &&
-        (second.exitCode === 0 || second.signalCode === 'SIGTERM') &&
-        !/ERROR|Unhandled|uncaught/i.test(output),
-      `exit ${second.exitCode ?? second.signalCode}; ${output.slice(-800)}`,
-    );
+    await checkShutdown('the second instance shuts down', second, output);
   }
+}
+
+/** Starts the built app (`node dist/main.js`) with `env`; `output()` is what it printed so far. */
+function startApp(app, env) {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: app,
+    env: { ...cleanEnv, ...env },
+  });
+  let text = '';
+  child.stdout.on('data', (chunk) => (text += chunk));
+  child.stderr.on('data', (chunk) => (text += chunk));
+  return { child, output: () => text };
+}
+
+/** SIGTERM, then checks that the app exits within 15 s and logged no error (SIGKILL if not). */
+async function checkShutdown(label, child, output) {
+  const exited = child.exitCode !== null ? Promise.resolve() : once(child, 'exit');
+  child.kill('SIGTERM');
+  const timeout = new Promise((resolve) => setTimeout(resolve, 15_000, 'timeout'));
+  const result = await Promise.race([exited, timeout]);
+  if (result === 'timeout') child.kill('SIGKILL');
+  // Nest's shutdown hooks run, then re-raise the signal: the process ends by SIGTERM.
+  check(
+    `${label} on SIGTERM within 15 s, logging no error`,
+    result !== 'timeout' &&
+      (child.exitCode === 0 || child.signalCode === 'SIGTERM') &&
+      !/ERROR|Unhandled|uncaught/i.test(output()),
+    `exit ${child.exitCode ?? child.signalCode}; ${output().slice(-800)}`,
+  );
 }
 
 async function postJson(url, token, body) {
