@@ -9,6 +9,7 @@ import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import {
   HandshakeGuards,
+  PublicGateway,
   RealtimeGateway,
   RealtimeModule,
   RealtimeOptionsError,
@@ -61,10 +62,35 @@ describe('Boot-time checks (library)', () => {
     );
   });
 
-  it('refuses a plain @WebSocketGateway, whose errors would never reach clients', async () => {
+  it('refuses a plain @WebSocketGateway without handshake guards, naming both ways to open it', async () => {
     @WebSocketGateway()
     class PlainGateway {}
-    await expect(boot([PlainGateway])).rejects.toThrow(messages.gatewayNotDecorated('/ws'));
+    const attempt = boot([PlainGateway]);
+    await expect(attempt).rejects.toThrow(messages.missingHandshakeGuards('PlainGateway'));
+    await expect(boot([PlainGateway])).rejects.toThrow(/@PublicGateway\(\).*publicGateways: true/);
+  });
+
+  it('boots a plain @WebSocketGateway that has guards, or is public by marker or by option', async () => {
+    @WebSocketGateway()
+    @HandshakeGuards(AllowGuard)
+    class Guarded {}
+    @WebSocketGateway({ path: '/open' })
+    @PublicGateway()
+    class Marked {}
+    @WebSocketGateway({ path: '/any' })
+    class Unmarked {}
+    await (await boot([Guarded, Marked])).close();
+    await (await boot([Unmarked], { publicGateways: true })).close();
+  });
+
+  it('refuses a wire format that does not exist, in the options or on a gateway', async () => {
+    @WebSocketGateway({ wireFormat: 'socket.io' })
+    @PublicGateway()
+    class Odd {}
+    await expect(boot([Odd])).rejects.toThrow(messages.gatewayWireFormat('Odd', 'socket.io'));
+    await expect(boot([], { wireFormat: 'json' as never })).rejects.toThrow(
+      messages.optionMustBeWireFormat('wireFormat', 'json'),
+    );
   });
 
   it('refuses a gateway without handshake guards', async () => {
@@ -106,7 +132,21 @@ describe('Boot-time checks (library)', () => {
     @RealtimeGateway({ path: '/ws' })
     @HandshakeGuards(AllowGuard)
     class Second {}
-    await expect(boot([First, Second])).rejects.toThrow(messages.duplicateGateway('/ws'));
+    await expect(boot([First, Second])).rejects.toThrow(
+      messages.duplicateGateway('/ws', 0, ['First', 'Second']),
+    );
+  });
+
+  it('refuses two gateways on one port and path, which Nest would give one server', async () => {
+    @WebSocketGateway({ path: '/same' })
+    @PublicGateway()
+    class Left {}
+    @WebSocketGateway({ path: '/same' })
+    @PublicGateway()
+    class Right {}
+    await expect(boot([Left, Right])).rejects.toThrow(
+      messages.duplicateGateway('/same', 0, ['Left', 'Right']),
+    );
   });
 
   it('says when RealtimeModule is missing', async () => {

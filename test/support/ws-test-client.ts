@@ -2,7 +2,10 @@ import { WebSocket, type ClientOptions } from 'ws';
 
 /** A frame as the tests read it. */
 export interface Frame {
+  /** The frame's name; `undefined` in the 'nest' wire format, which names it `event`. */
   type: string;
+  /** The frame's name in the 'nest' wire format. */
+  event?: string;
   data?: any;
   replyTo?: string;
   seq?: number;
@@ -67,9 +70,13 @@ export class WsTestClient {
     return { client, connected };
   }
 
-  /** The next received frame (of `type`, if given; frames of other types stay queued). */
+  /**
+   * The next received frame (of `type`, if given, or of that `event` in the 'nest' wire format;
+   * frames of other types stay queued).
+   */
   next(type?: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Frame> {
-    const accept = (frame: Frame): boolean => type === undefined || frame.type === type;
+    const accept = (frame: Frame): boolean =>
+      type === undefined || frame.type === type || frame.event === type;
     const index = this.received.findIndex(accept);
     if (index !== -1) return Promise.resolve(this.received.splice(index, 1)[0]);
     return new Promise((resolve, reject) => {
@@ -109,7 +116,9 @@ export class WsTestClient {
     return this.received;
   }
 
-  send(frame: { type: string; data?: unknown; id?: string }): void {
+  send(
+    frame: { type: string; data?: unknown; id?: string } | { event: string; data?: unknown },
+  ): void {
     this.socket.send(JSON.stringify(frame));
   }
 

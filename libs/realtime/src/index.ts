@@ -37,6 +37,7 @@ export type {
 } from './protocol/message-parser.interface';
 
 export { HandshakeGuards } from './auth/handshake-guards.decorator';
+export { PublicGateway } from './auth/public-gateway.decorator';
 export {
   isWebSocketUpgrade,
   markWebSocketUpgrade,
@@ -93,6 +94,7 @@ export type {
   InboundFrame,
   OutboundFrame,
 } from './protocol/frame.interface';
+export type { ExceptionCause, NestExceptionData, RealtimeWireFormat } from './protocol/wire-format';
 
 // Durable delivery (the Kysely store and its tables: `@nest-realtime/core/kysely`)
 export type {

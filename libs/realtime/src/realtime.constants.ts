@@ -7,6 +7,9 @@ export const WS_TICKET_STORE = Symbol('realtime:ticket-store');
 /** Metadata key under which `@HandshakeGuards()` stores its guards. */
 export const HANDSHAKE_GUARDS_METADATA = 'realtime:handshake-guards';
 
+/** Metadata key of `@PublicGateway()`. */
+export const PUBLIC_GATEWAY_METADATA = 'realtime:public-gateway';
+
 /** Property of `@RealtimeGateway()`'s options that carries the decorated class to the adapter. */
 export const GATEWAY_CLASS_OPTION = '__realtimeGatewayClass';
 

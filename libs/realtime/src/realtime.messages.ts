@@ -29,11 +29,20 @@ export const originMustBeExact = (value: unknown): string =>
 export const moduleNotImported = (): string =>
   'RealtimeWsAdapter needs RealtimeModule: import RealtimeModule.forRoot() or forRootAsync() in your application module.';
 
-export const gatewayNotDecorated = (path: string): string =>
-  `The gateway at "${path}" is declared with @WebSocketGateway(); with RealtimeWsAdapter use @RealtimeGateway() so that errors reach clients as error frames.`;
+export const gatewayNotFound = (path: string, port: number): string =>
+  `RealtimeWsAdapter found no gateway class for the WebSocket server at "${path}" on ${portName(port)}; declare gateways as providers of a module the application imports.`;
 
-export const duplicateGateway = (path: string): string =>
-  `Two gateways share the WebSocket path "${path}"; give each gateway its own path.`;
+export const duplicateGateway = (path: string, port: number, gateways: readonly string[]): string =>
+  `Two gateways share the WebSocket path "${path}" on ${portName(port)} (${gateways.join(', ')}); give each gateway its own path, or its own port.`;
+
+export const gatewayWireFormat = (gateway: string, value: unknown): string =>
+  `${gateway} asks for wireFormat ${String(value)}; use 'realtime' or 'nest'.`;
+
+export const gatewayPortFailed = (port: number, reason: string): string =>
+  `A gateway's own WebSocket port ${port} could not be listened on: ${reason}`;
+
+const portName = (port: number): string =>
+  port === 0 ? "the application's HTTP server" : `port ${port}`;
 
 export const reservedMessageType = (gateway: string, type: string): string =>
   `${gateway} subscribes to "${type}", a message type RealtimeModule handles itself; to handle it in a gateway, switch the built-in off: RealtimeModule.forRoot({ builtInMessages: { ${type}: false } }).`;
@@ -71,11 +80,8 @@ export const handshakeGuardFailed = (): string => 'Handshake guard threw an unex
 export const unidentifiedUser = (): string =>
   'The handshake guards passed but request.user has no user id (sub or id); set resolvePrincipal.';
 
-export const portNotSupported = (gateway: string, port: number): string =>
-  `${gateway} asks for port ${port}; RealtimeWsAdapter serves WebSockets on the application's own HTTP server, so remove the port.`;
-
 export const missingHandshakeGuards = (gateway: string): string =>
-  `${gateway} declares no @HandshakeGuards(): every connection must be authenticated at the handshake.`;
+  `${gateway} declares no @HandshakeGuards(): connections are authenticated at the handshake unless the app says the gateway is public. Add @HandshakeGuards(YourAuthGuard), or mark it @PublicGateway(), or make every gateway without guards public with RealtimeModule.forRoot({ publicGateways: true }).`;
 
 export const unknownServer = (): string =>
   'This WebSocket server was not created by RealtimeWsAdapter.';
@@ -163,3 +169,9 @@ export const presenceWriteFailed = (error: unknown): string =>
 
 export const presenceStoreStartedTwice = (): string =>
   'RedisPresenceStore.start() was called twice: give each RealtimeModule its own presence store.';
+
+export const optionMustBeWireFormat = (field: string, value: unknown): string =>
+  `${field} must be 'realtime' or 'nest' (got ${String(value)})`;
+
+export const notANestFrame = (): string =>
+  'A frame must be a JSON object with a non-empty string "event".';

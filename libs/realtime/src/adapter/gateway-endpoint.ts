@@ -5,8 +5,11 @@ import type { HandshakeGuardChain } from '../auth/handshake.authenticator';
 
 /** One gateway's WebSocket endpoint: its path, its `ws` server and what its messages route to. */
 export class GatewayEndpoint {
-  /** Set once the handshake guards are instantiated. */
-  guards: HandshakeGuardChain | undefined = undefined;
+  /**
+   * Set once the handshake guards are instantiated; `null` for a public gateway without guards
+   * (its connections are anonymous).
+   */
+  guards: HandshakeGuardChain | null | undefined = undefined;
   /** Message type → position in each connection's handler list (same order for every connection). */
   handlerIndex: Map<string, number> | undefined = undefined;
   /** Nest's per-connection callback (binds the gateway's handlers to the socket). */
@@ -16,7 +19,9 @@ export class GatewayEndpoint {
     readonly path: string,
     readonly server: WebSocketServer,
     readonly gateway: Type,
-    /** Settles when the guards are ready; upgrades wait for it. */
-    readonly guardsReady: Promise<HandshakeGuardChain>,
+    /** Whether its connections speak the `'nest'` wire format. */
+    readonly nestFrames: boolean,
+    /** Settles when the guards are ready (`null`: none, a public gateway); upgrades wait for it. */
+    readonly guardsReady: Promise<HandshakeGuardChain | null>,
   ) {}
 }

@@ -7,8 +7,15 @@ import {
 } from '@nestjs/common';
 import { MESSAGE_METADATA } from '@nestjs/websockets/constants';
 import type { MessageMappingProperties } from '@nestjs/websockets';
+import { DiscoveryService } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { CredentialExpiryService } from '../auth/credential-expiry.service';
@@ -22,13 +29,13 @@ import { PreparedFrame } from '../delivery/prepared-frame';
 import { RealtimeLifecycle } from '../lifecycle/realtime.lifecycle';
 import { MessageDispatcher } from '../messaging/message.dispatcher';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
-import { encodeError, encodeFrame } from '../protocol/frame.codec';
+import { encodeFrame } from '../protocol/frame.codec';
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import type { ConnectedFrameData } from '../protocol/frame.interface';
 import type { RealtimeMessageParser } from '../protocol/message-parser.interface';
 import {
-  GATEWAY_CLASS_OPTION,
   HANDSHAKE_GUARDS_METADATA,
+  PUBLIC_GATEWAY_METADATA,
   REALTIME_OPTIONS,
 } from '../realtime.constants';
 import * as messages from '../realtime.messages';
@@ -42,6 +49,9 @@ import { DurableDelivery } from '../durable/durable-delivery.service';
 import { RealtimeException } from '../messaging/realtime.exception';
 import { toErrorFrameData } from '../messaging/realtime-exception.filter';
 import { pathOf, rejectHandshake } from './handshake-response';
+import { findGatewayClasses } from './gateway-class.finder';
+import { UpgradeHost } from './upgrade-host';
+import { isWireFormat } from '../protocol/wire-format';
 import type { RealtimeWsAdapterOptions } from './realtime-ws-adapter-options.interface';
 
 /** The module's providers the adapter works with, looked up once the application exists. */
@@ -56,11 +66,14 @@ interface AdapterServices {
   delivery: DurableDelivery;
   tickets: WsTicketService;
   presence: PresenceTracker;
+  discovery: DiscoveryService;
 }
 
 /**
- * The WebSocket adapter of `RealtimeModule`, on `ws`, sharing the application's HTTP server and
- * port. Each upgrade request goes through, in order: path match (404), shutdown (503), `Origin`
+ * The WebSocket adapter of `RealtimeModule`, on `ws`. It serves `@RealtimeGateway()` and plain
+ * `@WebSocketGateway()` classes: on the application's HTTP server and port, or, for a gateway
+ * with a port of its own (`@WebSocketGateway(8080)`), on an HTTP server it creates, listens with
+ * and closes itself. Each upgrade request goes through, in order: path match (404), shutdown (503), `Origin`
  * (403), a well-formed `?lastSeq=` and `?epoch=` (400), the gateway's `@HandshakeGuards()`
  * (401/403/…), the per-user connection cap (429; cluster-wide with a `presence` store), spending
  * a one-time ticket the guards redeemed (401 if a concurrent handshake spent it first) — and only
@@ -81,14 +94,12 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
 > {
   private readonly logger = new Logger('RealtimeWsAdapter');
   private readonly httpServer: Server;
-  private readonly endpoints = new Map<string, GatewayEndpoint>();
+  /** Where upgrades come from, by port (`0`: the application's server). */
+  private readonly hosts = new Map<number, UpgradeHost>();
   private services: AdapterServices | undefined;
-  private listening = false;
   /** Per user, handshakes past the local cap still claiming their place or taking their ticket. */
   private readonly pendingHandshakes = new Map<string, number>();
 
-  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
-    this.handleUpgrade(request, socket, head);
   // Shared by every socket (they find their connection through `this`), so that a connection
   // costs no closures of ours.
   private readonly socketListeners = createSocketListeners(
@@ -122,14 +133,37 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   create(port: number, options: Record<string, unknown> = {}): WebSocketServer {
     const services = this.resolveServices();
     const path = typeof options.path === 'string' ? options.path : services.options.path;
-    const gateway = options[GATEWAY_CLASS_OPTION] as Type | undefined;
-    if (gateway === undefined) throw new Error(messages.gatewayNotDecorated(path));
-    if (port !== 0) throw new Error(messages.portNotSupported(gateway.name, port));
-    if (this.endpoints.has(path)) throw new Error(messages.duplicateGateway(path));
+    const gateways = findGatewayClasses(services.discovery, port, options);
+    if (gateways.length !== 1) {
+      throw new Error(
+        gateways.length === 0
+          ? messages.gatewayNotFound(path, port)
+          : messages.duplicateGateway(
+              path,
+              port,
+              gateways.map((gateway) => gateway.name),
+            ),
+      );
+    }
+    const gateway = gateways[0];
+    const host = this.hostFor(port);
+    const taken = host.endpoints.get(path);
+    if (taken !== undefined) {
+      throw new Error(messages.duplicateGateway(path, port, [taken.gateway.name, gateway.name]));
+    }
+    const wireFormat = options.wireFormat ?? services.options.wireFormat;
+    if (!isWireFormat(wireFormat)) {
+      throw new Error(messages.gatewayWireFormat(gateway.name, wireFormat));
+    }
     assertNoReservedTypes(gateway, services.options.builtInMessages);
     const declared = Reflect.getMetadata(HANDSHAKE_GUARDS_METADATA, gateway) as
       unknown[] | undefined;
-    if (declared === undefined || declared.length === 0) {
+    const guarded = declared !== undefined && declared.length > 0;
+    if (
+      !guarded &&
+      Reflect.getMetadata(PUBLIC_GATEWAY_METADATA, gateway) !== true &&
+      !services.options.publicGateways
+    ) {
       throw new Error(messages.missingHandshakeGuards(gateway.name));
     }
 
@@ -139,11 +173,11 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       maxPayload: services.options.maxPayloadBytes,
       perMessageDeflate: compression === false ? false : { threshold: compression.thresholdBytes },
     });
-    const guardsReady = services.authenticator.resolve(gateway).then((chain) => {
-      endpoint.guards = chain;
-      return chain!;
-    });
-    const endpoint = new GatewayEndpoint(path, server, gateway, guardsReady);
+    const guardsReady: Promise<HandshakeGuardChain | null> = guarded
+      ? services.authenticator.resolve(gateway).then((chain) => (endpoint.guards = chain!))
+      : Promise.resolve(null);
+    const endpoint = new GatewayEndpoint(path, server, gateway, wireFormat === 'nest', guardsReady);
+    if (!guarded) endpoint.guards = null;
     // Failures surface on each upgrade (as 500, logged); this only keeps the rejection handled.
     guardsReady.catch((error: unknown) =>
       this.logger.error(
@@ -151,11 +185,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         error instanceof Error ? error.stack : String(error),
       ),
     );
-    this.endpoints.set(path, endpoint);
-    if (!this.listening) {
-      this.httpServer.on('upgrade', this.onUpgrade);
-      this.listening = true;
-    }
+    host.endpoints.set(path, endpoint);
     return server;
   }
 
@@ -163,9 +193,10 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     server: WebSocketServer,
     callback: (socket: WebSocket, request: IncomingMessage) => void,
   ): void {
-    const endpoint = this.endpointOf(server);
-    if (endpoint.onConnection !== undefined)
-      throw new Error(messages.duplicateGateway(endpoint.path));
+    const { endpoint } = this.endpointOf(server);
+    if (endpoint.onConnection !== undefined) {
+      throw new Error(messages.duplicateGateway(endpoint.path, 0, [endpoint.gateway.name]));
+    }
     endpoint.onConnection = callback;
   }
 
@@ -185,7 +216,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   }
 
   async close(server: WebSocketServer): Promise<void> {
-    const endpoint = this.endpointOf(server);
+    const { endpoint, host } = this.endpointOf(server);
     // Graceful closes happened before (RealtimeLifecycle); what is left, including sockets that
     // were already closing (slow consumers, expired credentials), is cut now so that the HTTP
     // server's close does not wait on them.
@@ -194,25 +225,60 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       if (connection !== undefined) this.services!.registry.remove(connection);
       socket.terminate();
     }
-    this.endpoints.delete(endpoint.path);
+    host.endpoints.delete(endpoint.path);
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    if (this.endpoints.size === 0) this.dispose();
+    if (host.endpoints.size === 0) await this.release(host);
   }
 
   dispose(): void {
-    if (!this.listening) return;
-    this.httpServer.removeListener('upgrade', this.onUpgrade);
-    this.listening = false;
+    for (const host of this.hosts.values()) void this.release(host);
   }
 
-  private handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /** The server upgrades on `port` come from; a port of its own gets a server created for it. */
+  private hostFor(port: number): UpgradeHost {
+    const existing = this.hosts.get(port);
+    if (existing !== undefined) return existing;
+    const owned = port !== 0;
+    const server = owned ? createServer(answerUpgradeRequired) : this.httpServer;
+    const host: UpgradeHost = new UpgradeHost(server, port, owned, (request, socket, head) =>
+      this.handleUpgrade(host, request, socket, head),
+    );
+    server.on('upgrade', host.onUpgrade);
+    if (owned) {
+      server.on('error', (error: Error) => {
+        // As with ws's own `port` option: a gateway that cannot listen fails the process.
+        throw new Error(messages.gatewayPortFailed(port, error.message));
+      });
+      server.listen(port);
+    }
+    this.hosts.set(port, host);
+    return host;
+  }
+
+  /** Stops taking upgrades from a host, and closes the server if the adapter created it. */
+  private async release(host: UpgradeHost): Promise<void> {
+    if (this.hosts.get(host.port) !== host) return;
+    this.hosts.delete(host.port);
+    host.server.removeListener('upgrade', host.onUpgrade);
+    if (!host.owned) return;
+    host.server.closeAllConnections();
+    await new Promise<void>((resolve) => host.server.close(() => resolve()));
+  }
+
+  private handleUpgrade(
+    host: UpgradeHost,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): void {
     // A client that resets mid-handshake must not take the process down.
     socket.on('error', ignoreSocketError);
     const services = this.services!;
-    const endpoint = this.endpoints.get(pathOf(request.url));
+    const endpoint = host.endpoints.get(pathOf(request.url));
     if (endpoint === undefined) {
-      // Another library may serve this path on the same server; answer only if nobody else can.
-      if (this.httpServer.listenerCount('upgrade') === 1)
+      // Another library may serve this path on the application's server; answer only if nobody
+      // else can.
+      if (host.owned || host.server.listenerCount('upgrade') === 1)
         rejectHandshake(socket, HttpStatus.NOT_FOUND);
       return;
     }
@@ -226,13 +292,18 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     if (cursor === null || (cursor !== undefined && !services.delivery.enabled)) {
       return rejectHandshake(socket, HttpStatus.BAD_REQUEST);
     }
+    if (endpoint.guards === null) {
+      return this.upgrade(endpoint, request, socket, head, anonymousPrincipal());
+    }
     // Only now may the guards read credentials from the query string.
     markWebSocketUpgrade(request);
     const authenticating =
       endpoint.guards !== undefined
         ? services.authenticator.authenticate(request, endpoint.guards)
-        : endpoint.guardsReady.then((chain: HandshakeGuardChain) =>
-            services.authenticator.authenticate(request, chain),
+        : endpoint.guardsReady.then((chain) =>
+            chain === null
+              ? anonymousPrincipal()
+              : services.authenticator.authenticate(request, chain),
           );
     authenticating.then(
       (principal) => this.upgrade(endpoint, request, socket, head, principal),
@@ -369,19 +440,24 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       options.rateLimit.burst,
     );
     connection.endpoint = endpoint;
+    connection.nestFrames = endpoint.nestFrames;
     socket.on('pong', markAlive);
     socket.on('error', logSocketError);
     socket.on('close', this.socketListeners.close);
+    socket.on('exception', this.socketListeners.exception);
     registry.add(connection);
-    const connected: ConnectedFrameData = {
-      connectionId: connection.id,
-      userId: connection.userId,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-    };
-    sender.sendPrepared(
-      connection,
-      PreparedFrame.fromJson(encodeFrame({ type: 'connected', data: connected })),
-    );
+    // Clients of the 'nest' format expect no frame they did not ask for.
+    if (!endpoint.nestFrames) {
+      const connected: ConnectedFrameData = {
+        connectionId: connection.id,
+        userId: connection.userId,
+        heartbeatIntervalMs: options.heartbeatIntervalMs,
+      };
+      sender.sendPrepared(
+        connection,
+        PreparedFrame.fromJson(encodeFrame({ type: 'connected', data: connected })),
+      );
+    }
     expiry.track(connection);
     if (this.services!.delivery.enabled) {
       this.resumeAtHandshake(connection, readResumeCursor(request.url) ?? undefined);
@@ -420,14 +496,16 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
             error instanceof Error ? error.stack : String(error),
           );
         }
-        sender.send(connection, encodeError(toErrorFrameData(error), undefined));
+        sender.sendError(connection, toErrorFrameData(error), undefined, { pattern: 'resume' });
       },
     );
   }
 
-  private endpointOf(server: WebSocketServer): GatewayEndpoint {
-    for (const endpoint of this.endpoints.values()) {
-      if (endpoint.server === server) return endpoint;
+  private endpointOf(server: WebSocketServer): { endpoint: GatewayEndpoint; host: UpgradeHost } {
+    for (const host of this.hosts.values()) {
+      for (const endpoint of host.endpoints.values()) {
+        if (endpoint.server === server) return { endpoint, host };
+      }
     }
     throw new Error(messages.unknownServer());
   }
@@ -447,6 +525,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         delivery: get(DurableDelivery),
         tickets: get(WsTicketService),
         presence: get(PresenceTracker),
+        discovery: get(DiscoveryService),
       };
     } catch {
       throw new Error(messages.moduleNotImported());
@@ -461,6 +540,7 @@ const socketLogger = new Logger('RealtimeWsAdapter');
 interface SocketListeners {
   readonly message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
   readonly close: (this: WebSocket) => void;
+  readonly exception: (this: WebSocket, payload: unknown) => void;
 }
 
 /** The adapter's per-socket listeners, created once per adapter. */
@@ -493,6 +573,17 @@ function createSocketListeners(
       if (connection === undefined) return;
       services().registry.remove(connection);
       services().expiry.untrack(connection);
+      if (connection.streams !== undefined) {
+        for (const subscription of connection.streams) subscription.unsubscribe();
+        connection.streams = undefined;
+      }
+    },
+    // Nest's exception filters (its default one, and yours built on BaseWsExceptionFilter) call
+    // `client.emit('exception', payload)`, which on a `ws` socket reaches no one: send it.
+    exception: function (this: WebSocket, payload: unknown): void {
+      const connection = RealtimeConnection.of(this);
+      if (connection === undefined) return;
+      services().sender.send(connection, encodeFrame({ type: 'exception', data: payload }));
     },
   };
 }
@@ -505,6 +596,19 @@ function markAlive(this: WebSocket): void {
 /** ws reports protocol errors (bad frames, oversized payloads) here and then closes the socket itself. */
 function logSocketError(this: WebSocket, error: Error & { code?: string }): void {
   socketLogger.debug?.(`socket error ${error.code ?? ''}: ${error.message}`);
+}
+
+const UPGRADE_REQUIRED = 426;
+
+/** A connection to a public gateway without guards: a user of its own. */
+function anonymousPrincipal(): RealtimePrincipal {
+  return { userId: `anonymous:${randomUUID()}`, user: undefined };
+}
+
+/** Plain HTTP requests to a gateway's own port: it speaks WebSocket only. */
+function answerUpgradeRequired(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(UPGRADE_REQUIRED, { Upgrade: 'websocket', Connection: 'Upgrade' });
+  response.end(STATUS_CODES[UPGRADE_REQUIRED]);
 }
 
 function ignoreSocketError(): void {

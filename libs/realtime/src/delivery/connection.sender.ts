@@ -5,6 +5,9 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
+import { encodeError } from '../protocol/frame.codec';
+import type { ErrorFrameData } from '../protocol/frame.interface';
+import { encodeNestException, toNestFrame, type ExceptionCause } from '../protocol/wire-format';
 import type { PreparedFrame } from './prepared-frame';
 import { idleTcpSocket, tcpSocketOf } from './ws-internals';
 
@@ -38,19 +41,43 @@ export class ConnectionSender {
   }
 
   /**
-   * Sends an encoded text frame.
+   * Sends an encoded frame of this module (`{"type", …}`), in the connection's wire format.
    *
    * @returns whether the frame was written to the socket.
    */
-  send(connection: RealtimeConnection, payload: Buffer | string): boolean {
+  send(connection: RealtimeConnection, frame: string): boolean {
+    return this.sendRaw(connection, connection.nestFrames ? toNestFrame(frame) : frame);
+  }
+
+  /**
+   * Sends an error in the connection's wire format: an `error` frame (answering `replyTo`), or in
+   * the `'nest'` format an `exception` event (about `cause`).
+   *
+   * @returns whether the frame was written to the socket.
+   */
+  sendError(
+    connection: RealtimeConnection,
+    error: ErrorFrameData,
+    replyTo: string | undefined,
+    cause: ExceptionCause | undefined,
+  ): boolean {
+    return this.sendRaw(
+      connection,
+      connection.nestFrames ? encodeNestException(error, cause) : encodeError(error, replyTo),
+    );
+  }
+
+  /**
+   * Sends a text as it is, whatever the connection's wire format.
+   *
+   * @returns whether the frame was written to the socket.
+   */
+  sendRaw(connection: RealtimeConnection, payload: string): boolean {
     if (!this.admits(connection)) return false;
     // The byte length only matters where compression was negotiated; skip the scan elsewhere.
     const options = !connection.deflate
       ? PLAIN
-      : this.optionsFor(
-          connection,
-          typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length,
-        );
+      : this.optionsFor(connection, Buffer.byteLength(payload));
     connection.socket.send(payload, options);
     return true;
   }
@@ -60,8 +87,9 @@ export class ConnectionSender {
    *
    * @returns whether the frame was written to the socket.
    */
-  sendPrepared(connection: RealtimeConnection, frame: PreparedFrame): boolean {
+  sendPrepared(connection: RealtimeConnection, prepared: PreparedFrame): boolean {
     const socket = connection.socket;
+    const frame = connection.nestFrames ? prepared.nestFrame : prepared;
     const length = frame.payload.length;
     // The fast path touches as few objects per socket as it can: with thousands of sockets, each
     // object read is a likely cache miss, and that is most of what a fan-out costs in JS.

@@ -1,4 +1,5 @@
 import { encodeTextFrame, encodeTextFrameFromString } from '../protocol/websocket-frame';
+import { toNestPayload } from '../protocol/wire-format';
 
 /**
  * One pushed message as every recipient gets it, encoded once per publish: the JSON payload and
@@ -7,6 +8,9 @@ import { encodeTextFrame, encodeTextFrameFromString } from '../protocol/websocke
  * {@link PreparedFrame.fromPayload}.
  */
 export class PreparedFrame {
+  /** The same frame in the `'nest'` wire format, built on first use (once per fan-out). */
+  private nest: PreparedFrame | undefined = undefined;
+
   private constructor(
     /** The encoded JSON frame `{"type", …}`. */
     readonly payload: Buffer,
@@ -22,6 +26,11 @@ export class PreparedFrame {
   /** From the payload bytes; the wire frame is built on first use. */
   static fromPayload(payload: Buffer): PreparedFrame {
     return new PreparedFrame(payload, undefined);
+  }
+
+  /** This frame as connections in the `'nest'` wire format get it: `{"event", …}`. */
+  get nestFrame(): PreparedFrame {
+    return (this.nest ??= PreparedFrame.fromPayload(toNestPayload(this.payload)));
   }
 
   /** Header and payload as they go on the wire (unmasked, uncompressed, one text frame). */

@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { GATEWAY_METADATA } from '@nestjs/websockets/constants';
 import { WebSocket } from 'ws';
 import { toErrorFrameData } from '../messaging/realtime-exception.filter';
-import { encodeError } from '../protocol/frame.codec';
+import { ConnectionSender } from '../delivery/connection.sender';
 import {
   RealtimeCloseCode,
   RealtimeCloseReason,
@@ -21,7 +21,8 @@ type GatewayInstance = { handleConnection?: ConnectionHook };
  * error on a timer (an uncaught exception) and leaves a rejected promise unhandled: either one
  * would take the whole server down for one client. Wrapped, the client gets an `error` frame
  * (the exception as the exception filter maps it), is forgotten by the registry at once (no push
- * reaches it) and is closed: `1008` `connection refused` for a refusal (a `WsException`,
+ * reaches it) and is closed (in the `'nest'` wire format the error is Nest's `exception` event,
+ * with `cause: { pattern: 'handleConnection' }`): `1008` `connection refused` for a refusal (a `WsException`,
  * `RealtimeException` or `HttpException` below 500), `1011` `internal error` for anything else,
  * which is logged with its stack.
  */
@@ -30,6 +31,7 @@ export class ConnectionHookWrapper implements OnApplicationBootstrap {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly registry: ConnectionRegistry,
+    private readonly sender: ConnectionSender,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -67,10 +69,11 @@ export class ConnectionHookWrapper implements OnApplicationBootstrap {
   private refuse(socket: unknown, exception: unknown): void {
     if (!(socket instanceof WebSocket)) return;
     const connection = RealtimeConnection.of(socket);
-    if (connection !== undefined) this.registry.remove(connection);
+    if (connection === undefined) return;
+    this.registry.remove(connection);
     const error = toErrorFrameData(exception);
     if (socket.readyState !== WebSocket.OPEN) return;
-    socket.send(encodeError(error, undefined), { compress: false });
+    this.sender.sendError(connection, error, undefined, { pattern: 'handleConnection' });
     if (error.code === RealtimeErrorCode.INTERNAL) {
       socket.close(RealtimeCloseCode.INTERNAL_ERROR, RealtimeCloseReason.INTERNAL);
     } else {

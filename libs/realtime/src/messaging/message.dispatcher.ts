@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isObservable, lastValueFrom } from 'rxjs';
+import { isObservable, type Observable } from 'rxjs';
 import type { RawData } from 'ws';
 import { BINARY_MESSAGE_TYPE, REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import type { GatewayEndpoint } from '../adapter/gateway-endpoint';
 import { ConnectionSender } from '../delivery/connection.sender';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
-import { encodeError, encodeReply } from '../protocol/frame.codec';
+import { encodeReply } from '../protocol/frame.codec';
 import type { ErrorFrameData } from '../protocol/frame.interface';
 import { parseWithMessageParser } from '../protocol/custom-frame.parser';
 import { parseFrame } from '../protocol/frame.parser';
+import { parseNestFrame } from '../protocol/nest-frame.parser';
+import { isEventResponse, type ExceptionCause } from '../protocol/wire-format';
 import type { RealtimeMessageParser } from '../protocol/message-parser.interface';
 import {
   RealtimeCloseCode,
@@ -28,7 +30,8 @@ import { DeliveryRequestHandler } from '../durable/delivery-request.handler';
  * Routes each inbound frame: parse, rate limit, built-in types (`ping`, `pong`, `join`, `leave`,
  * `ack`, `resume`), then the gateway's `@SubscribeMessage()` handler. Every frame gets a defined
  * outcome: a reply when it carried an `id`, an `error` frame with a stable code, or (for abuse) a
- * close.
+ * close. Connections in the `'nest'` wire format get what `@nestjs/platform-ws` would send them
+ * (every value a handler returns or emits) and `exception` events for errors.
  */
 @Injectable()
 export class MessageDispatcher {
@@ -68,7 +71,9 @@ export class MessageDispatcher {
     } else {
       const parsed =
         parser === undefined
-          ? parseFrame((data as Buffer).toString())
+          ? connection.nestFrames
+            ? parseNestFrame((data as Buffer).toString())
+            : parseFrame((data as Buffer).toString())
           : parseWithMessageParser(
               parser,
               isBinary ? (data as Buffer) : (data as Buffer).toString(),
@@ -94,7 +99,7 @@ export class MessageDispatcher {
     }
     connection.violations = 0;
     if (message === undefined) {
-      this.sendError(connection, rejected!, replyTo);
+      this.sendError(connection, rejected!, replyTo, undefined);
       return;
     }
     this.route(connection, endpoint, message);
@@ -117,6 +122,7 @@ export class MessageDispatcher {
           ? { code: RealtimeErrorCode.BINARY_NOT_ACCEPTED, message: messages.binaryNotAccepted() }
           : { code: RealtimeErrorCode.UNKNOWN_TYPE, message: messages.unknownType(message.type) },
         message.id,
+        causeOf(message),
       );
       return;
     }
@@ -128,7 +134,8 @@ export class MessageDispatcher {
     } catch (error) {
       message.failure = toErrorFrameData(error);
     }
-    this.settle(connection, message, result, false);
+    if (connection.nestFrames) this.deliverAsNest(connection, message, result);
+    else this.deliver(connection, message, result);
   }
 
   /** Handles a built-in message type (one of `builtInMessages`). */
@@ -174,16 +181,146 @@ export class MessageDispatcher {
       );
       return;
     }
-    if (isObservable(result)) {
-      this.settle(
-        connection,
-        message,
-        lastValueFrom(result, { defaultValue: undefined }),
-        alwaysReply,
+    this.finish(connection, message, result, alwaysReply);
+  }
+
+  /**
+   * Sends what a gateway handler returned, in this module's format: a `WsResponse` as the event
+   * it names (always), any other value as the reply (when asked, with `id`), and every emission of
+   * an Observable in order, the last one carrying `replyTo`.
+   */
+  private deliver(connection: RealtimeConnection, message: InboundMessage, result: unknown): void {
+    if (result instanceof Promise) {
+      result.then(
+        (value: unknown) => this.deliver(connection, message, value),
+        (error: unknown) => this.fail(connection, message, error),
       );
       return;
     }
-    this.finish(connection, message, result, alwaysReply);
+    if (isObservable(result)) {
+      this.stream(connection, message, result, false);
+      return;
+    }
+    if (message.failure === undefined && isEventResponse(result)) {
+      this.sendValue(connection, message, result, message.id);
+      return;
+    }
+    this.finish(connection, message, result, false);
+  }
+
+  /**
+   * Sends what a gateway handler returned as `@nestjs/platform-ws` does: every value that is not
+   * `null` or `undefined` (a Promise's, each of an Observable's) as JSON text, as it is.
+   */
+  private deliverAsNest(
+    connection: RealtimeConnection,
+    message: InboundMessage,
+    result: unknown,
+  ): void {
+    if (result instanceof Promise) {
+      result.then(
+        (value: unknown) => this.deliverAsNest(connection, message, value),
+        (error: unknown) => this.fail(connection, message, error),
+      );
+      return;
+    }
+    if (isObservable(result)) {
+      this.stream(connection, message, result, true);
+      return;
+    }
+    if (message.failure !== undefined) this.finish(connection, message, undefined, false);
+    else this.sendNestValue(connection, message, result);
+  }
+
+  /**
+   * Sends each emission of a handler's Observable as it comes. In this module's format, when the
+   * request has an `id`, an emission waits for the next one (or the end) so that the last one can
+   * carry `replyTo`: the reply marks the end of the stream. The subscription ends with the
+   * connection.
+   */
+  private stream(
+    connection: RealtimeConnection,
+    message: InboundMessage,
+    source: Observable<unknown>,
+    asNest: boolean,
+  ): void {
+    const holdLast = !asNest && message.id !== undefined;
+    let held: unknown;
+    let holding = false;
+    const flush = (replyTo: string | undefined): void => {
+      if (!holding) return;
+      holding = false;
+      this.sendValue(connection, message, held, replyTo);
+    };
+    const subscription = source.subscribe({
+      next: (value: unknown) => {
+        if (asNest) this.sendNestValue(connection, message, value);
+        else if (!holdLast) {
+          if (isEventResponse(value)) this.sendValue(connection, message, value, undefined);
+        } else {
+          flush(undefined);
+          held = value;
+          holding = true;
+        }
+      },
+      error: (error: unknown) => {
+        connection.streams?.delete(subscription);
+        flush(undefined);
+        this.fail(connection, message, error);
+      },
+      complete: () => {
+        connection.streams?.delete(subscription);
+        if (message.failure !== undefined) {
+          flush(undefined);
+          this.finish(connection, message, undefined, false);
+        } else if (holding) flush(message.id);
+        else if (!asNest) this.finish(connection, message, undefined, false);
+      },
+    });
+    // A synchronous Observable is done already; only a live one is tied to the connection.
+    if (!subscription.closed) (connection.streams ??= new Set()).add(subscription);
+  }
+
+  /** One value of a handler in this module's format: a `WsResponse` as its event, else a reply. */
+  private sendValue(
+    connection: RealtimeConnection,
+    message: InboundMessage,
+    value: unknown,
+    replyTo: string | undefined,
+  ): void {
+    let frame: string;
+    try {
+      frame = isEventResponse(value)
+        ? encodeReply(value.event, value.data, replyTo)
+        : encodeReply(message.type, value, replyTo);
+    } catch (error) {
+      this.fail(connection, message, error);
+      return;
+    }
+    this.sender.send(connection, frame);
+  }
+
+  /** One value of a handler in the `'nest'` format: as JSON text, unless `null` or `undefined`. */
+  private sendNestValue(
+    connection: RealtimeConnection,
+    message: InboundMessage,
+    value: unknown,
+  ): void {
+    if (value === undefined || value === null) return;
+    let text: string;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      this.fail(connection, message, error);
+      return;
+    }
+    this.sender.sendRaw(connection, text);
+  }
+
+  /** Answers a message whose handler failed (threw, rejected or errored) with its error. */
+  private fail(connection: RealtimeConnection, message: InboundMessage, error: unknown): void {
+    message.failure = toErrorFrameData(error);
+    this.finish(connection, message, undefined, false);
   }
 
   private finish(
@@ -193,9 +330,17 @@ export class MessageDispatcher {
     alwaysReply: boolean,
   ): void {
     if (message.failure !== undefined) {
-      this.sendError(connection, message.failure, message.id);
+      this.sendError(connection, message.failure, message.id, causeOf(message));
     } else if (alwaysReply || message.id !== undefined) {
-      this.sender.send(connection, encodeReply(message.type, value, message.id));
+      let frame: string;
+      try {
+        frame = encodeReply(message.type, value, message.id);
+      } catch (error) {
+        // A value JSON cannot hold (a BigInt, a cycle): the handler's bug, answered as one.
+        this.sendError(connection, toErrorFrameData(error), message.id, causeOf(message));
+        return;
+      }
+      this.sender.send(connection, frame);
     }
   }
 
@@ -221,6 +366,7 @@ export class MessageDispatcher {
         details: { retryAfterMs },
       },
       replyTo,
+      undefined,
     );
   }
 
@@ -228,7 +374,13 @@ export class MessageDispatcher {
     connection: RealtimeConnection,
     error: ErrorFrameData,
     replyTo: string | undefined,
+    cause: ExceptionCause | undefined,
   ): void {
-    this.sender.send(connection, encodeError(error, replyTo));
+    this.sender.sendError(connection, error, replyTo, cause);
   }
+}
+
+/** What an `exception` event (the `'nest'` format) says a failed message was. */
+function causeOf(message: InboundMessage): ExceptionCause {
+  return { pattern: message.type, data: message.data };
 }

@@ -12,6 +12,8 @@ import * as messages from '../realtime.messages';
 import { encodeError } from '../protocol/frame.codec';
 import type { ErrorFrameData } from '../protocol/frame.interface';
 import { RealtimeErrorCode } from '../protocol/realtime-codes';
+import { encodeNestException } from '../protocol/wire-format';
+import { RealtimeConnection } from '../registry/realtime-connection';
 import { InboundMessage } from './inbound-message';
 import { RealtimeException } from './realtime.exception';
 
@@ -33,9 +35,16 @@ export class RealtimeExceptionFilter implements WsExceptionFilter {
       message.failure = error;
       return;
     }
+    // Outside the dispatcher (a hook of your own that calls the filter): answer directly.
     const client = host.switchToWs().getClient<WebSocket>();
-    if (client.readyState === client.OPEN)
-      client.send(encodeError(error, undefined), { compress: false });
+    if (client.readyState !== client.OPEN) return;
+    const pattern: unknown = host.switchToWs().getPattern();
+    client.send(
+      RealtimeConnection.of(client)?.nestFrames === true
+        ? encodeNestException(error, typeof pattern === 'string' ? { pattern } : undefined)
+        : encodeError(error, undefined),
+      { compress: false },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import type { BuiltInMessageType } from '../realtime.constants';
+import type { RealtimeWireFormat } from '../protocol/wire-format';
 import type { DeliveryLogStore } from '../durable/delivery-log.store';
 import type {
   DeliveryLogEntry,
@@ -80,6 +81,21 @@ export interface RealtimeModuleOptions {
    * `deliveryLog` (durable delivery needs them). Default: every built-in on.
    */
   builtInMessages?: Partial<Record<BuiltInMessageType, boolean>>;
+  /**
+   * The wire format of every gateway that does not choose its own (`@RealtimeGateway({
+   * wireFormat })` or `@WebSocketGateway({ wireFormat })`): `'realtime'`, this module's
+   * `{"type", "data", "id"}` frames with replies and error frames that carry `replyTo`; or
+   * `'nest'`, `@nestjs/platform-ws`'s `{"event", "data"}` frames, with handler return values sent
+   * as Nest sends them and errors as `exception` events (docs/protocol.md, "Wire formats").
+   * Default `'realtime'`.
+   */
+  wireFormat?: RealtimeWireFormat;
+  /**
+   * Lets every gateway without `@HandshakeGuards()` accept anonymous connections, as if each
+   * carried `@PublicGateway()`. Without it (and without the marker) such a gateway refuses to
+   * boot: endpoints are authenticated unless the app says otherwise. Default `false`.
+   */
+  publicGateways?: boolean;
   /** Inbound message rate limit per connection. */
   rateLimit?: RealtimeRateLimitOptions;
   /** Open connections one user may hold; one more is refused with HTTP 429. Default `10`. */

@@ -4,6 +4,7 @@ import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
 import * as messages from '../realtime.messages';
 import type { RealtimeModuleOptions } from './realtime-module-options.interface';
 import type { ResolvedRealtimeOptions } from './resolved-realtime-options.interface';
+import { isWireFormat, type RealtimeWireFormat } from '../protocol/wire-format';
 
 /** Thrown at boot when options are invalid; the message names every bad field. */
 export class RealtimeOptionsError extends TypeError {
@@ -97,6 +98,8 @@ export function resolveRealtimeOptions(
     ),
     heartbeatFrames: flag(problems, 'heartbeatFrames', options.heartbeatFrames),
     builtInMessages: builtIns(problems, options),
+    wireFormat: wireFormat(problems, 'wireFormat', options.wireFormat) ?? 'realtime',
+    publicGateways: flag(problems, 'publicGateways', options.publicGateways),
     rateLimit: {
       messagesPerSecond: positive(
         'rateLimit.messagesPerSecond',
@@ -240,6 +243,16 @@ function builtIns(problems: string[], options: RealtimeModuleOptions): ReadonlyS
     on.delete(type);
   }
   return on;
+}
+
+function wireFormat(
+  problems: string[],
+  field: string,
+  value: unknown,
+): RealtimeWireFormat | undefined {
+  if (value === undefined || isWireFormat(value)) return value;
+  problems.push(messages.optionMustBeWireFormat(field, value));
+  return undefined;
 }
 
 function flag(problems: string[], field: string, value: boolean | undefined): boolean {

@@ -6,6 +6,7 @@ import type {
 import type { ClusterTransport } from '../cluster/cluster-transport.interface';
 import type { PresenceStore } from '../presence/presence-store.interface';
 import type { ReminderStore } from '../reminders/reminder.store';
+import type { RealtimeWireFormat } from '../protocol/wire-format';
 import type { WsTicketStore } from '../auth/ws-ticket.store';
 import type {
   PrincipalResolver,
@@ -22,6 +23,8 @@ export interface ResolvedRealtimeOptions {
   readonly heartbeatFrames: boolean;
   /** The built-in message types that are on (the module handles them; gateways may not). */
   readonly builtInMessages: ReadonlySet<string>;
+  readonly wireFormat: RealtimeWireFormat;
+  readonly publicGateways: boolean;
   readonly rateLimit: {
     readonly messagesPerSecond: number;
     readonly burst: number;

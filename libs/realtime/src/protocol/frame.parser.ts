@@ -10,16 +10,9 @@ export type ParsedFrame =
 
 /** Parses a text frame into an {@link InboundMessage}; never throws. */
 export function parseFrame(text: string): ParsedFrame {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return badJson(messages.notJson(), undefined);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return badJson(messages.notAFrame(), undefined);
-  }
-  const frame = value as { type?: unknown; data?: unknown; id?: unknown };
+  const parsed = parseObject(text, messages.notAFrame);
+  if (!parsed.ok) return parsed;
+  const frame = parsed.object as { type?: unknown; data?: unknown; id?: unknown };
   const id = typeof frame.id === 'string' ? frame.id : undefined;
   if (
     typeof frame.type !== 'string' ||
@@ -32,6 +25,29 @@ export function parseFrame(text: string): ParsedFrame {
 }
 
 /** The `BAD_JSON` outcome, answered to `replyTo` when the request's id could be read. */
-export function badJson(message: string, replyTo: string | undefined): ParsedFrame {
+export function badJson(
+  message: string,
+  replyTo: string | undefined,
+): Extract<ParsedFrame, { ok: false }> {
   return { ok: false, error: { code: RealtimeErrorCode.BAD_JSON, message }, replyTo };
+}
+
+/**
+ * The JSON object a text frame holds, or the `BAD_JSON` outcome (with `notAnObject()` as its
+ * text when the JSON is not an object).
+ */
+export function parseObject(
+  text: string,
+  notAnObject: () => string,
+): { ok: true; object: Record<string, unknown> } | Extract<ParsedFrame, { ok: false }> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return badJson(messages.notJson(), undefined);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return badJson(notAnObject(), undefined);
+  }
+  return { ok: true, object: value as Record<string, unknown> };
 }

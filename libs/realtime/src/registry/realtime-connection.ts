@@ -1,4 +1,5 @@
 import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { GatewayEndpoint } from '../adapter/gateway-endpoint';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
@@ -24,8 +25,15 @@ export class RealtimeConnection {
   registered = false;
   /** The gateway endpoint the connection came in through. */
   endpoint: GatewayEndpoint | undefined = undefined;
+  /**
+   * Whether the connection speaks the `'nest'` wire format (`{"event", "data"}`), as its
+   * gateway chose; set once, before its first frame.
+   */
+  nestFrames = false;
   /** Nest's handlers bound to this socket, in the gateway's order. */
   handlers: MessageMappingProperties[] = [];
+  /** Subscriptions to handlers' Observables still emitting; they end when the connection closes. */
+  streams: Set<Subscription> | undefined = undefined;
   /** Token bucket: tokens left and when it was last refilled (ms, monotonic). */
   tokens: number;
   refilledAt: number;
