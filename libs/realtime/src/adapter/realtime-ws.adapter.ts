@@ -146,8 +146,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       );
     }
     const gateway = gateways[0];
-    const host = this.hostFor(port);
-    const taken = host.endpoints.get(path);
+    const taken = this.hosts.get(port)?.endpoints.get(path);
     if (taken !== undefined) {
       throw new Error(messages.duplicateGateway(path, port, [taken.gateway.name, gateway.name]));
     }
@@ -185,7 +184,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         error instanceof Error ? error.stack : String(error),
       ),
     );
-    host.endpoints.set(path, endpoint);
+    // Last: a gateway refused above leaves no server of its own listening.
+    this.hostFor(port).endpoints.set(path, endpoint);
     return server;
   }
 
@@ -193,9 +193,9 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     server: WebSocketServer,
     callback: (socket: WebSocket, request: IncomingMessage) => void,
   ): void {
-    const { endpoint } = this.endpointOf(server);
+    const { endpoint, host } = this.endpointOf(server);
     if (endpoint.onConnection !== undefined) {
-      throw new Error(messages.duplicateGateway(endpoint.path, 0, [endpoint.gateway.name]));
+      throw new Error(messages.duplicateGateway(endpoint.path, host.port, [endpoint.gateway.name]));
     }
     endpoint.onConnection = callback;
   }
@@ -230,8 +230,8 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     if (host.endpoints.size === 0) await this.release(host);
   }
 
-  dispose(): void {
-    for (const host of this.hosts.values()) void this.release(host);
+  async dispose(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map((host) => this.release(host)));
   }
 
   /** The server upgrades on `port` come from; a port of its own gets a server created for it. */

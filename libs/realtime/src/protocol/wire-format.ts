@@ -33,7 +33,8 @@ const EVENT_KEY_BYTES = Buffer.from(EVENT_KEY);
 
 /** {@link toNestFrame} for an encoded payload (a fan-out's, shared by its recipients). */
 export function toNestPayload(payload: Buffer): Buffer {
-  if (payload.compare(TYPE_KEY_BYTES, 0, TYPE_KEY_BYTES.length, 0, TYPE_KEY_BYTES.length) !== 0) {
+  const length = TYPE_KEY_BYTES.length;
+  if (payload.length < length || payload.compare(TYPE_KEY_BYTES, 0, length, 0, length) !== 0) {
     return payload;
   }
   return Buffer.concat([EVENT_KEY_BYTES, payload.subarray(TYPE_KEY_BYTES.length)]);
