@@ -41,7 +41,9 @@ export class ConnectionHookWrapper implements OnApplicationBootstrap {
       if (typeof metatype !== 'function' || !Reflect.getMetadata(GATEWAY_METADATA, metatype)) {
         continue;
       }
-      // Request-scoped gateways have no instance here; Nest creates theirs per connection.
+      // A request-scoped gateway's instance here is Nest's stand-in built from its prototype,
+      // the one Nest calls `handleConnection` on for every connection: wrapped like the others
+      // (test/nest-compat/scoped-connection-hook-error.e2e-spec.ts).
       if (instance === null || typeof instance !== 'object') continue;
       this.wrap(instance);
     }

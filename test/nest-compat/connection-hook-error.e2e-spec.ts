@@ -1,0 +1,61 @@
+// Ported from nestjs/nest integration/websockets/e2e/connection-hook-error.spec.ts (MIT, see
+// README.md). Only the `ws` client cases: the socket.io client cases are out of scope.
+import type { INestApplication, Type } from '@nestjs/common';
+import { WebSocketGateway, WsException } from '@nestjs/websockets';
+import { RealtimeCloseCode, RealtimeCloseReason, RealtimeErrorCode } from '@nest-realtime/core';
+import { WsTestClient } from '../support/ws-test-client';
+import { createNestApp, gatewayUrl } from './nest-compat.app';
+
+@WebSocketGateway()
+class SyncRejectingGateway {
+  handleConnection(): void {
+    throw new WsException('Unauthorized');
+  }
+}
+
+@WebSocketGateway()
+class AsyncRejectingGateway {
+  async handleConnection(): Promise<void> {
+    await Promise.resolve();
+    throw new WsException('Unauthorized');
+  }
+}
+
+describe('WebSocketGateway - connection hook errors', () => {
+  let app: INestApplication | undefined;
+  let ws: WsTestClient | undefined;
+
+  afterEach(async () => {
+    await ws?.close();
+    await app?.close();
+    ws = undefined;
+    app = undefined;
+  });
+
+  describe.each<[string, Type]>([
+    ['throws', SyncRejectingGateway],
+    ['rejects', AsyncRejectingGateway],
+  ])('when the hook %s', (_label, gateway) => {
+    it('should send the exception to a ws client', async () => {
+      app = await createNestApp([gateway]);
+
+      ws = await WsTestClient.open(await gatewayUrl(app));
+
+      // Upstream's payload plus this module's stable `code`.
+      expect(await ws.next()).toEqual({
+        event: 'exception',
+        data: {
+          status: 'error',
+          message: 'Unauthorized',
+          code: RealtimeErrorCode.BAD_REQUEST,
+          cause: { pattern: 'handleConnection' },
+        },
+      });
+      // Stricter by design: the refused connection is then closed (upstream leaves it open).
+      expect(await ws.closed).toEqual({
+        code: RealtimeCloseCode.POLICY_VIOLATION,
+        reason: RealtimeCloseReason.CONNECTION_REFUSED,
+      });
+    });
+  });
+});

@@ -1,0 +1,56 @@
+// Ported from nestjs/nest integration/websockets/e2e/scoped-connection-hook-error.spec.ts (MIT,
+// see README.md).
+import { Inject, Injectable, Scope, type INestApplication } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
+import { WebSocketGateway, WsException } from '@nestjs/websockets';
+import { RealtimeCloseCode, RealtimeCloseReason, RealtimeErrorCode } from '@nest-realtime/core';
+import { WsTestClient } from '../support/ws-test-client';
+import { createNestApp, gatewayUrl } from './nest-compat.app';
+
+@Injectable({ scope: Scope.REQUEST })
+class ConnectionState {
+  constructor(@Inject(REQUEST) readonly client: object) {}
+}
+
+@WebSocketGateway()
+class RejectingGateway {
+  constructor(@Inject(ConnectionState) readonly state: ConnectionState) {}
+
+  handleConnection(): void {
+    throw new WsException('Unauthorized');
+  }
+}
+
+describe('WebSocketGateway request scope - connection hook errors', () => {
+  let app: INestApplication | undefined;
+  let ws: WsTestClient | undefined;
+
+  afterEach(async () => {
+    await ws?.close();
+    await app?.close();
+    ws = undefined;
+    app = undefined;
+  });
+
+  it('should send the exception to a ws client', async () => {
+    app = await createNestApp([ConnectionState, RejectingGateway]);
+
+    ws = await WsTestClient.open(await gatewayUrl(app));
+
+    // Upstream's payload plus this module's stable `code`.
+    expect(await ws.next()).toEqual({
+      event: 'exception',
+      data: {
+        status: 'error',
+        message: 'Unauthorized',
+        code: RealtimeErrorCode.BAD_REQUEST,
+        cause: { pattern: 'handleConnection' },
+      },
+    });
+    // Stricter by design: the refused connection is then closed (upstream leaves it open).
+    expect(await ws.closed).toEqual({
+      code: RealtimeCloseCode.POLICY_VIOLATION,
+      reason: RealtimeCloseReason.CONNECTION_REFUSED,
+    });
+  });
+});
