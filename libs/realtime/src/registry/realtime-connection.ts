@@ -1,5 +1,4 @@
 import type { MessageMappingProperties } from '@nestjs/websockets';
-import type { Subscription } from 'rxjs';
 import type { WebSocket } from 'ws';
 import type { GatewayEndpoint } from '../adapter/gateway-endpoint';
 import type { RealtimePrincipal } from '../auth/realtime-principal.interface';
@@ -32,8 +31,11 @@ export class RealtimeConnection {
   nestFrames = false;
   /** Nest's handlers bound to this socket, in the gateway's order. */
   handlers: MessageMappingProperties[] = [];
-  /** Subscriptions to handlers' Observables still emitting; they end when the connection closes. */
-  streams: Set<Subscription> | undefined = undefined;
+  /**
+   * Subscriptions to handlers' Observables still emitting; they end when the connection closes.
+   * (Typed structurally: the declarations this package ships need no rxjs types.)
+   */
+  streams: Set<{ unsubscribe(): void }> | undefined = undefined;
   /** Token bucket: tokens left and when it was last refilled (ms, monotonic). */
   tokens: number;
   refilledAt: number;
