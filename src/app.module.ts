@@ -5,10 +5,12 @@ import { DemoModule } from './demo/demo.module';
 import { AppConfigModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PresenceModule } from './presence/presence.module';
 import { AppRealtimeModule } from './realtime/app-realtime.module';
 import { RemindersModule } from './reminders/reminders.module';
+import { ThrottlingModule } from './throttling/throttling.module';
 import { UsersModule } from './users/users.module';
 
 /** The reference backend: REST (auth, notifications, health) and WebSocket push. */
@@ -18,6 +20,7 @@ import { UsersModule } from './users/users.module';
     ScheduleModule.forRoot(),
     AppConfigModule,
     DatabaseModule,
+    ThrottlingModule,
     UsersModule,
     AuthModule,
     AppRealtimeModule,
@@ -25,6 +28,7 @@ import { UsersModule } from './users/users.module';
     RemindersModule,
     PresenceModule,
     HealthModule,
+    MetricsModule,
     DemoModule,
   ],
 })

@@ -38,6 +38,15 @@ export type {
 
 export { HandshakeGuards } from './auth/handshake-guards.decorator';
 export { PublicGateway } from './auth/public-gateway.decorator';
+
+// Metrics (what an application exports to Prometheus or elsewhere)
+export {
+  RealtimeMetrics,
+  UNKNOWN_MESSAGE_TYPE,
+  UNPARSED_MESSAGE_TYPE,
+  type RealtimeMetricsSnapshot,
+} from './metrics/realtime-metrics';
+export type { HistogramSnapshot } from './metrics/metric-histogram';
 export {
   isWebSocketUpgrade,
   markWebSocketUpgrade,
@@ -63,6 +72,7 @@ export { toFieldViolations, type FieldViolation } from './messaging/validation-d
 export { ConnectionRegistry } from './registry/connection-registry';
 export { RealtimeConnection } from './registry/realtime-connection';
 export { RealtimePresence } from './presence/realtime-presence.service';
+export { RealtimeLifecycle } from './lifecycle/realtime.lifecycle';
 export { PresenceUnavailableError } from './presence/presence-unavailable.error';
 export type {
   PresenceRefreshEntry,

@@ -28,6 +28,7 @@ import type { ResolvedRealtimeOptions } from './options/resolved-realtime-option
 import { REALTIME_BUS, REALTIME_OPTIONS, WS_TICKET_STORE } from './realtime.constants';
 import { ConfigurableRealtimeModule, REALTIME_MODULE_OPTIONS } from './realtime.module-definition';
 import { ConnectionRegistry } from './registry/connection-registry';
+import { RealtimeMetrics } from './metrics/realtime-metrics';
 import { PresenceTracker } from './presence/presence.tracker';
 import { RealtimePresence } from './presence/realtime-presence.service';
 
@@ -59,6 +60,7 @@ import { RealtimePresence } from './presence/realtime-presence.service';
     ClusterRealtimeBus,
     DurableStreamSequencer,
     ConnectionRegistry,
+    RealtimeMetrics,
     PresenceTracker,
     RealtimePresence,
     ConnectionSender,
@@ -84,12 +86,14 @@ import { RealtimePresence } from './presence/realtime-presence.service';
     REALTIME_OPTIONS,
     REALTIME_BUS,
     ConnectionRegistry,
+    RealtimeMetrics,
     RealtimePresence,
     RealtimePublisher,
     WsTicketService,
     DurableDelivery,
     ReminderScheduler,
     DeliveryMaintenance,
+    RealtimeLifecycle,
   ],
 })
 export class RealtimeModule extends ConfigurableRealtimeModule {}

@@ -41,6 +41,7 @@ import {
 import * as messages from '../realtime.messages';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import { PresenceTracker } from '../presence/presence.tracker';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import { RealtimeConnection } from '../registry/realtime-connection';
 import { GatewayEndpoint } from './gateway-endpoint';
 import { isOriginAllowed } from './origin-policy';
@@ -67,6 +68,7 @@ interface AdapterServices {
   tickets: WsTicketService;
   presence: PresenceTracker;
   discovery: DiscoveryService;
+  metrics: RealtimeMetrics;
 }
 
 /**
@@ -265,6 +267,12 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     await new Promise<void>((resolve) => host.server.close(() => resolve()));
   }
 
+  /** Answers an upgrade request with an HTTP error, counted by status. */
+  private refuse(socket: Duplex, status: number): void {
+    this.services!.metrics.handshake(status);
+    rejectHandshake(socket, status);
+  }
+
   private handleUpgrade(
     host: UpgradeHost,
     request: IncomingMessage,
@@ -279,18 +287,17 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       // Another library may serve this path on the application's server; answer only if nobody
       // else can.
       if (host.owned || host.server.listenerCount('upgrade') === 1)
-        rejectHandshake(socket, HttpStatus.NOT_FOUND);
+        this.refuse(socket, HttpStatus.NOT_FOUND);
       return;
     }
-    if (services.lifecycle.isDraining)
-      return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
+    if (services.lifecycle.isDraining) return this.refuse(socket, HttpStatus.SERVICE_UNAVAILABLE);
     if (!isOriginAllowed(request.headers.origin, services.options.allowedOrigins)) {
-      return rejectHandshake(socket, HttpStatus.FORBIDDEN);
+      return this.refuse(socket, HttpStatus.FORBIDDEN);
     }
     // Checked before the guards: cheap, needs no principal, and a refusal spends no ticket.
     const cursor = readResumeCursor(request.url);
     if (cursor === null || (cursor !== undefined && !services.delivery.enabled)) {
-      return rejectHandshake(socket, HttpStatus.BAD_REQUEST);
+      return this.refuse(socket, HttpStatus.BAD_REQUEST);
     }
     if (endpoint.guards === null) {
       return this.upgrade(endpoint, request, socket, head, anonymousPrincipal());
@@ -314,7 +321,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
             error instanceof Error ? error.stack : String(error),
           );
         }
-        rejectHandshake(
+        this.refuse(
           socket,
           error instanceof HandshakeRejection ? error.status : HttpStatus.INTERNAL_SERVER_ERROR,
         );
@@ -331,14 +338,14 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   ): void {
     const { registry, lifecycle, options, tickets, presence } = this.services!;
     if (socket.destroyed) return;
-    if (lifecycle.isDraining) return rejectHandshake(socket, HttpStatus.SERVICE_UNAVAILABLE);
+    if (lifecycle.isDraining) return this.refuse(socket, HttpStatus.SERVICE_UNAVAILABLE);
     const { userId } = principal;
     // Handshakes still claiming their place or taking their ticket hold a place under the cap,
     // and the check and the registration otherwise run in one synchronous stretch (ws completes
     // the upgrade synchronously), so concurrent handshakes of one user cannot both slip under it.
     const pending = this.pendingHandshakes.get(userId) ?? 0;
     if (registry.connectionsOf(userId).size + pending >= options.maxConnectionsPerUser) {
-      return rejectHandshake(socket, HttpStatus.TOO_MANY_REQUESTS);
+      return this.refuse(socket, HttpStatus.TOO_MANY_REQUESTS);
     }
     // With a presence store the cap also holds cluster-wide: one atomic check-and-count there.
     const claiming = presence.claim(userId, options.maxConnectionsPerUser);
@@ -389,7 +396,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
           return this.completeUpgrade(endpoint, request, socket, head, principal, claimed);
         }
         if (claimed) presence.releaseClaim(userId);
-        if (status !== undefined) rejectHandshake(socket, status);
+        if (status !== undefined) this.refuse(socket, status);
       },
       (error: unknown) => {
         this.holdPlace(userId, -1);
@@ -398,7 +405,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
           messages.handshakeGuardFailed(),
           error instanceof Error ? error.stack : String(error),
         );
-        rejectHandshake(socket, HttpStatus.INTERNAL_SERVER_ERROR);
+        this.refuse(socket, HttpStatus.INTERNAL_SERVER_ERROR);
       },
     );
   }
@@ -414,6 +421,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     let accepted = false;
     endpoint.server.handleUpgrade(request, socket, head, (ws) => {
       accepted = true;
+      this.services!.metrics.handshake(HttpStatus.SWITCHING_PROTOCOLS);
       this.accept(endpoint, ws, request, principal);
     });
     // ws completes or aborts the upgrade synchronously: an aborted one gives its claim back.
@@ -526,6 +534,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
         tickets: get(WsTicketService),
         presence: get(PresenceTracker),
         discovery: get(DiscoveryService),
+        metrics: get(RealtimeMetrics),
       };
     } catch {
       throw new Error(messages.moduleNotImported());
@@ -539,7 +548,7 @@ const socketLogger = new Logger('RealtimeWsAdapter');
 /** Listeners ws calls with the socket as `this`. */
 interface SocketListeners {
   readonly message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
-  readonly close: (this: WebSocket) => void;
+  readonly close: (this: WebSocket, code: number) => void;
   readonly exception: (this: WebSocket, payload: unknown) => void;
 }
 
@@ -568,9 +577,10 @@ function createSocketListeners(
         this.close(RealtimeCloseCode.INTERNAL_ERROR, RealtimeCloseReason.INTERNAL);
       }
     },
-    close: function (this: WebSocket): void {
+    close: function (this: WebSocket, code: number): void {
       const connection = RealtimeConnection.of(this);
       if (connection === undefined) return;
+      services().metrics.closed(code);
       services().registry.remove(connection);
       services().expiry.untrack(connection);
       if (connection.streams !== undefined) {

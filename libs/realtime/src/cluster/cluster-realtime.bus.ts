@@ -27,6 +27,7 @@ import {
   publishedBy,
   unbatch,
 } from './cluster-envelope';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import type { ClusterTransport } from './cluster-transport.interface';
 
 /** A batch is sent as soon as it holds this many bytes, without waiting for the turn to end. */
@@ -68,6 +69,7 @@ export class ClusterRealtimeBus
     private readonly local: LocalRealtimeBus,
     private readonly positions: DurablePositionTracker,
     private readonly sequencer: DurableStreamSequencer,
+    private readonly metrics: RealtimeMetrics,
   ) {
     this.transport = options.cluster;
   }
@@ -122,6 +124,7 @@ export class ClusterRealtimeBus
 
   /** Queues a message for the other instances, sent at the end of this turn with the others. */
   private send(message: Buffer): void {
+    this.metrics.busPublished++;
     if (this.pending.length === 0) queueMicrotask(this.flushPending);
     this.pending.push(message);
     this.pendingBytes += message.length;
@@ -156,6 +159,7 @@ export class ClusterRealtimeBus
   private receiveOne(payload: Buffer): void {
     const decoded = decode(payload);
     if (decoded === undefined) return;
+    this.metrics.busReceived++;
     const { message } = decoded;
     if (message.kind === 'live') {
       this.local.publish(message.target, PreparedFrame.fromPayload(message.payload));

@@ -8,6 +8,7 @@ import type { RealtimeConnection } from '../registry/realtime-connection';
 import { encodeError } from '../protocol/frame.codec';
 import type { ErrorFrameData } from '../protocol/frame.interface';
 import { encodeNestException, toNestFrame, type ExceptionCause } from '../protocol/wire-format';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import type { PreparedFrame } from './prepared-frame';
 import { idleTcpSocket, tcpSocketOf } from './ws-internals';
 
@@ -34,6 +35,7 @@ export class ConnectionSender {
   constructor(
     @Inject(REALTIME_OPTIONS) options: ResolvedRealtimeOptions,
     private readonly registry: ConnectionRegistry,
+    private readonly metrics: RealtimeMetrics,
   ) {
     this.maxBufferedBytes = options.maxBufferedBytes;
     this.compressFrom =
@@ -79,6 +81,7 @@ export class ConnectionSender {
       ? PLAIN
       : this.optionsFor(connection, Buffer.byteLength(payload));
     connection.socket.send(payload, options);
+    this.metrics.directFrames++;
     return true;
   }
 
@@ -105,12 +108,20 @@ export class ConnectionSender {
           return false;
         }
         tcp.write(frame.wireBytes);
+        this.countPush(length);
         return true;
       }
     }
     if (!this.admits(connection)) return false;
     socket.send(frame.payload, this.optionsFor(connection, length));
+    this.countPush(length);
     return true;
+  }
+
+  private countPush(bytes: number): void {
+    const metrics = this.metrics;
+    metrics.pushedFrames++;
+    metrics.pushedBytes += bytes;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RealtimeBus } from '../delivery/realtime-bus.interface';
 import { REALTIME_BUS } from '../realtime.constants';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import * as messages from '../realtime.messages';
 import type { DeliveryLogEntry, NewDeliveryLogEntry } from './delivery-log-entry.interface';
 import type { DeliveryLogStore } from './delivery-log.store';
@@ -40,6 +41,7 @@ export class DeliveryLogWriter {
   constructor(
     private readonly positions: DurablePositionTracker,
     @Inject(REALTIME_BUS) private readonly bus: RealtimeBus,
+    private readonly metrics: RealtimeMetrics,
   ) {}
 
   /** Queues entries (already checked) for the next group commit. */
@@ -67,7 +69,9 @@ export class DeliveryLogWriter {
     work: () => Promise<{ written: DeliveryLogEntry[]; result: T }>,
   ): Promise<{ result: T; reached: number }> {
     const job = this.chain.then(async () => {
+      const started = performance.now();
       const { written, result } = await work();
+      this.countCommit(started, written.length);
       return { result, reached: this.pushAll(written) };
     });
     this.chain = job.catch(() => undefined);
@@ -93,6 +97,7 @@ export class DeliveryLogWriter {
     budget: { failures: number },
   ): Promise<void> {
     let written: DeliveryLogEntry[];
+    const started = performance.now();
     try {
       written = await store.append(group.flatMap((waiting) => waiting.entries));
     } catch (error) {
@@ -107,12 +112,18 @@ export class DeliveryLogWriter {
       await this.writeIsolating(store, group.slice(half), budget);
       return;
     }
+    this.countCommit(started, written.length);
     this.pushAll(written);
     let offset = 0;
     for (const waiting of group) {
       waiting.resolve(written.slice(offset, offset + waiting.entries.length));
       offset += waiting.entries.length;
     }
+  }
+
+  private countCommit(started: number, entries: number): void {
+    this.metrics.durableCommitLatencyMs.observe(performance.now() - started);
+    this.metrics.durableCommitEntries.observe(entries);
   }
 
   /** Pushes committed entries to this instance's connections and forwards them to the others. */

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
 import { REALTIME_OPTIONS } from '../realtime.constants';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import * as messages from '../realtime.messages';
 
 /** Undelivered entries reported per hook call. */
@@ -24,7 +25,10 @@ export class DeliveryMaintenance implements OnApplicationBootstrap, BeforeApplic
   private running: Promise<void> | undefined;
   private interval: NodeJS.Timeout | undefined;
 
-  constructor(@Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions) {}
+  constructor(
+    @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
+    private readonly metrics: RealtimeMetrics,
+  ) {}
 
   onApplicationBootstrap(): void {
     const { deliveryLog, retention, onUndelivered } = this.options;
@@ -57,7 +61,10 @@ export class DeliveryMaintenance implements OnApplicationBootstrap, BeforeApplic
           const reported = await deliveryLog.takeUndelivered(
             now - undeliveredAfterMs,
             UNDELIVERED_BATCH,
-            onUndelivered,
+            (entries) => {
+              this.metrics.undeliveredEntries += entries.length;
+              return onUndelivered(entries);
+            },
           );
           if (reported < UNDELIVERED_BATCH) break;
         }

@@ -14,6 +14,7 @@ import { CursorAheadError } from './delivery-log.errors';
 import type { DeliveryLogStore } from './delivery-log.store';
 import { DurablePositionTracker } from './durable-position.tracker';
 import { frameOf, type SequencedFrame } from './sequenced-frame';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import { invalidField } from './invalid-field';
 
 /** The `resume` answer: how many entries the replay sent, where the log stands, its epoch. */
@@ -46,6 +47,7 @@ export class DurableCatchUp {
     private readonly registry: ConnectionRegistry,
     private readonly sender: ConnectionSender,
     private readonly positions: DurablePositionTracker,
+    private readonly metrics: RealtimeMetrics,
   ) {
     this.replayBatchSize = options.replayBatchSize;
     this.highWaterBytes = Math.floor(options.maxBufferedBytes / 2);
@@ -90,6 +92,7 @@ export class DurableCatchUp {
       throw error;
     }
     this.positions.position(connection, cursor);
+    this.metrics.replayEntries.observe(replayed);
     return { replayed, lastSeq: cursor, epoch: current };
   }
 

@@ -11,6 +11,7 @@ import * as messages from '../realtime.messages';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
 import { DurableCatchUp } from './durable-catch-up.service';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import { DurablePositionTracker } from './durable-position.tracker';
 
 /**
@@ -36,6 +37,7 @@ export class DurableStreamSequencer implements OnApplicationBootstrap, BeforeApp
     private readonly registry: ConnectionRegistry,
     positions: DurablePositionTracker,
     private readonly catchUp: DurableCatchUp,
+    private readonly metrics: RealtimeMetrics,
   ) {
     positions.onGap((connection) => this.gapOpened(connection));
   }
@@ -117,6 +119,7 @@ export class DurableStreamSequencer implements OnApplicationBootstrap, BeforeApp
   private catchUpFrom(connection: RealtimeConnection): void {
     const store = this.options.deliveryLog;
     if (store === undefined || connection.replayPending !== undefined || this.stopped) return;
+    this.metrics.gapReads++;
     // A failed read closes the connection with 1011 (logged by the catch-up): the client
     // resumes from its own cursor. There is no request to answer.
     this.catchUp.resume(store, connection, connection.lastDurableSeq).catch(() => undefined);

@@ -19,7 +19,10 @@ export class RealtimeLifecycle implements BeforeApplicationShutdown {
     private readonly registry: ConnectionRegistry,
   ) {}
 
-  /** True once shutdown has begun: the adapter refuses upgrades with 503. */
+  /**
+   * True once shutdown has begun: the adapter refuses upgrades with 503, and a host's readiness
+   * probe should answer "not ready" so a load balancer stops routing here while sockets drain.
+   */
   get isDraining(): boolean {
     return this.draining;
   }

@@ -25,6 +25,11 @@ import { takeToken } from './rate-limiter';
 import { toErrorFrameData } from './realtime-exception.filter';
 import { RoomRequestHandler } from './room-request.handler';
 import { DeliveryRequestHandler } from '../durable/delivery-request.handler';
+import {
+  RealtimeMetrics,
+  UNKNOWN_MESSAGE_TYPE,
+  UNPARSED_MESSAGE_TYPE,
+} from '../metrics/realtime-metrics';
 
 /**
  * Routes each inbound frame: parse, rate limit, built-in types (`ping`, `pong`, `join`, `leave`,
@@ -45,6 +50,7 @@ export class MessageDispatcher {
     private readonly sender: ConnectionSender,
     private readonly rooms: RoomRequestHandler,
     private readonly deliveries: DeliveryRequestHandler,
+    private readonly metrics: RealtimeMetrics,
   ) {
     this.rate = options.rateLimit;
     this.builtIns = options.builtInMessages;
@@ -86,6 +92,10 @@ export class MessageDispatcher {
         replyTo = parsed.replyTo;
       }
     }
+    // Client-chosen names that nothing serves are not labels of their own.
+    const label =
+      message === undefined ? UNPARSED_MESSAGE_TYPE : this.labelOf(endpoint, message.type);
+    this.metrics.received(label);
     // Malformed frames count against the limit too: they cost the server as much.
     const retryAfterMs = takeToken(
       connection,
@@ -94,12 +104,12 @@ export class MessageDispatcher {
       performance.now(),
     );
     if (retryAfterMs > 0) {
-      this.refuse(connection, retryAfterMs, replyTo);
+      this.refuse(connection, retryAfterMs, replyTo, label);
       return;
     }
     connection.violations = 0;
     if (message === undefined) {
-      this.sendError(connection, rejected!, replyTo, undefined);
+      this.sendError(connection, rejected!, replyTo, undefined, label);
       return;
     }
     this.route(connection, endpoint, message);
@@ -123,6 +133,7 @@ export class MessageDispatcher {
           : { code: RealtimeErrorCode.UNKNOWN_TYPE, message: messages.unknownType(message.type) },
         message.id,
         causeOf(message),
+        message.type === BINARY_MESSAGE_TYPE ? BINARY_MESSAGE_TYPE : UNKNOWN_MESSAGE_TYPE,
       );
       return;
     }
@@ -330,14 +341,15 @@ export class MessageDispatcher {
     alwaysReply: boolean,
   ): void {
     if (message.failure !== undefined) {
-      this.sendError(connection, message.failure, message.id, causeOf(message));
+      this.sendError(connection, message.failure, message.id, causeOf(message), message.type);
     } else if (alwaysReply || message.id !== undefined) {
       let frame: string;
       try {
         frame = encodeReply(message.type, value, message.id);
       } catch (error) {
         // A value JSON cannot hold (a BigInt, a cycle): the handler's bug, answered as one.
-        this.sendError(connection, toErrorFrameData(error), message.id, causeOf(message));
+        const failure = toErrorFrameData(error);
+        this.sendError(connection, failure, message.id, causeOf(message), message.type);
         return;
       }
       this.sender.send(connection, frame);
@@ -348,6 +360,7 @@ export class MessageDispatcher {
     connection: RealtimeConnection,
     retryAfterMs: number,
     replyTo: string | undefined,
+    label: string,
   ): void {
     connection.violations++;
     if (connection.violations >= this.rate.maxViolations) {
@@ -367,6 +380,7 @@ export class MessageDispatcher {
       },
       replyTo,
       undefined,
+      label,
     );
   }
 
@@ -375,8 +389,17 @@ export class MessageDispatcher {
     error: ErrorFrameData,
     replyTo: string | undefined,
     cause: ExceptionCause | undefined,
+    label: string,
   ): void {
+    this.metrics.failed(label, error.code);
     this.sender.sendError(connection, error, replyTo, cause);
+  }
+
+  /** A message's type as a metrics label: its own when something serves it. */
+  private labelOf(endpoint: GatewayEndpoint, type: string): string {
+    return this.builtIns.has(type) || endpoint.handlerIndex?.has(type) === true
+      ? type
+      : UNKNOWN_MESSAGE_TYPE;
   }
 }
 

@@ -10,6 +10,8 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { REALTIME_OPTIONS } from '../realtime.constants';
 import * as messages from '../realtime.messages';
 import type { ReminderStore } from './reminder.store';
+import { RealtimeMetrics } from '../metrics/realtime-metrics';
+import type { DeliveryLogEntry } from '../durable/delivery-log-entry.interface';
 
 /** Reminders fired per transaction. */
 const ROUND_SIZE = 500;
@@ -43,6 +45,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
     private readonly delivery: DurableDelivery,
+    private readonly metrics: RealtimeMetrics,
   ) {
     this.store = options.reminderStore;
   }
@@ -88,6 +91,7 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
       for (;;) {
         ({ result: fired } = await this.delivery.commit(async () => {
           const round = await store.fireDue(ROUND_SIZE);
+          this.countLateness(round.written);
           return { written: round.written, result: round.fired };
         }));
         if (fired < ROUND_SIZE || this.stopped) break;
@@ -105,6 +109,16 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
         messages.reminderRoundFailed(),
         error instanceof Error ? error.stack : String(error),
       );
+    }
+  }
+
+  /** How late each fired occurrence is: its firing time after its due time (the store's clock). */
+  private countLateness(written: readonly DeliveryLogEntry[]): void {
+    for (const entry of written) {
+      const firing = entry.data as { dueAt?: unknown; firedAt?: unknown };
+      if (typeof firing.dueAt !== 'string' || typeof firing.firedAt !== 'string') continue;
+      const lateness = Date.parse(firing.firedAt) - Date.parse(firing.dueAt);
+      if (Number.isFinite(lateness)) this.metrics.reminderLatenessMs.observe(Math.max(0, lateness));
     }
   }
 

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { MetricsController } from './metrics.controller';
+import { PROMETHEUS_REGISTRY } from './metrics.constants';
+import { RealtimeMetricsExporter } from './realtime-metrics.exporter';
+
+/**
+ * Prometheus metrics at `GET /metrics`: Node's process metrics and the realtime library's.
+ * A registry per application rather than prom-client's global one: two applications in one
+ * process (the tests start many) would otherwise register the same metric names twice, which
+ * prom-client refuses.
+ */
+@Module({
+  controllers: [MetricsController],
+  providers: [
+    {
+      provide: PROMETHEUS_REGISTRY,
+      useFactory: (): Registry => {
+        const registry = new Registry();
+        collectDefaultMetrics({ register: registry });
+        return registry;
+      },
+    },
+    RealtimeMetricsExporter,
+  ],
+  exports: [PROMETHEUS_REGISTRY],
+})
+export class MetricsModule {}

@@ -1,0 +1,43 @@
+/** One sample of a metric read from a snapshot. */
+export interface SnapshotSample {
+  value: number;
+  labels?: Record<string, string | number>;
+  /** For histogram parts: `<name>_bucket`, `<name>_sum`, `<name>_count`. */
+  metricName?: string;
+}
+
+/**
+ * A Prometheus metric whose samples are read when scraped, from counters that live elsewhere
+ * (the realtime library's, which does not depend on prom-client). Registered on a `Registry` like
+ * prom-client's own metrics, which only need `name` and `get()`.
+ */
+export class SnapshotMetric {
+  readonly aggregator = 'sum' as const;
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: 'counter' | 'gauge' | 'histogram',
+    private readonly read: () => SnapshotSample[],
+  ) {}
+
+  /** What prom-client's registry reads to write the metric (its `# TYPE` is `type` as it is). */
+  get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: 'sum';
+    values: SnapshotSample[];
+  }> {
+    return Promise.resolve({
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values: this.read(),
+    });
+  }
+
+  /** The counters it reads are the library's; there is nothing of its own to reset. */
+  reset(): void {}
+}
