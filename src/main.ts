@@ -1,11 +1,17 @@
 import { Logger } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { AppConfigService } from './config';
+import { AppConfigService, EnvironmentValidationError, validateEnvironment } from './config';
+import { createHttpsOptions, type HttpsOptions } from './http/https-options.factory';
 
 async function bootstrap(): Promise<void> {
-  const app = configureApp(await NestFactory.create(AppModule));
+  // httpsOptions are fixed when the app is created, before its configuration is injectable, so
+  // the TLS files come from the environment itself (with .env loaded, and validated the same way).
+  await ConfigModule.envVariablesLoaded;
+  const httpsOptions = httpsOptionsOrExit();
+  const app = configureApp(await NestFactory.create(AppModule, { httpsOptions }));
   // SIGTERM/SIGINT: upgrades get 503, sockets close with 1001, then the HTTP server closes.
   app.enableShutdownHooks();
   const config = app.get(AppConfigService);
@@ -13,6 +19,20 @@ async function bootstrap(): Promise<void> {
   // The actual address, so that PORT=0 (tests) reports the port it got.
   const url = (await app.getUrl()).replace('[::1]', 'localhost');
   new Logger('Bootstrap').log(`Listening on ${url} (WebSocket at ${config.realtime.path})`);
+}
+
+/**
+ * `httpsOptions` from TLS_CERT_FILE and TLS_KEY_FILE. An invalid environment ends the process
+ * the way Nest ends a failed boot: the message naming every bad variable logged, exit code 1.
+ */
+function httpsOptionsOrExit(): HttpsOptions | undefined {
+  try {
+    return createHttpsOptions(validateEnvironment(process.env));
+  } catch (error) {
+    if (!(error instanceof EnvironmentValidationError)) throw error;
+    new Logger('Bootstrap').error(error.message);
+    process.exit(1);
+  }
 }
 
 void bootstrap();

@@ -21,5 +21,8 @@ export function setupOpenApi(app: INestApplication): void {
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'docs-json',
+    // No badge from validator.swagger.io: it would send the document's URL to a third party,
+    // and the Content-Security-Policy (img-src 'self') blocks it anyway.
+    swaggerOptions: { validatorUrl: null },
   });
 }

@@ -37,6 +37,9 @@ describe('Reference backend: GET /metrics', () => {
     const before = await scrape();
     expect(before.get('nest_realtime_connections')).toBe(0);
     expect(before.has('process_cpu_user_seconds_total')).toBe(true);
+    expect(before.get('nest_realtime_database_up')).toBe(1);
+    // One instance, no REDIS_URL: no Redis to report on.
+    expect(before.has('nest_realtime_redis_up')).toBe(false);
 
     expect(await handshakeStatus(backend.wsUrl)).toBe(401);
     const { client } = await WsTestClient.connect(backend.wsUrl, {

@@ -1,6 +1,14 @@
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BEARER } from '../openapi';
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  HttpStatus,
+  Post,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import type { IssuedWsTicket } from '@nest-realtime/core';
 import type { AuthUser } from './auth-user.interface';
 import type { AccessToken, RegisteredUser } from './auth.responses';
@@ -9,20 +17,33 @@ import { CurrentUser } from './current-user.decorator';
 import { LoginDto } from './dto/login.dto';
 import { RegisterDto } from './dto/register.dto';
 import { JwtAuthGuard } from './jwt-auth.guard';
+import { RetryAfterFilter } from '../common/retry-after.filter';
+import { CredentialsThrottle } from '../throttling/credentials-throttle.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
+// 429 (username backed off) and 503 (hashing saturated) with Retry-After.
+@UseFilters(RetryAfterFilter)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  /** Creates an account: 201 with the user, 409 if the username is taken. */
+  /**
+   * Creates an account: 201 with the user, 409 if the username is taken, 429 past the per-IP
+   * limit, 503 while password hashing is saturated (both with `Retry-After`).
+   */
   @Post('register')
+  @CredentialsThrottle()
   register(@Body() body: RegisterDto): Promise<RegisteredUser> {
     return this.auth.register(body.username, body.password);
   }
 
-  /** Exchanges credentials for an access token: 200, or 401 for any bad credential. */
+  /**
+   * Exchanges credentials for an access token: 200, or 401 for any bad credential; 429 past the
+   * per-IP limit or after repeated failures for the username, 503 while password hashing is
+   * saturated (all with `Retry-After`).
+   */
   @Post('login')
+  @CredentialsThrottle()
   @HttpCode(HttpStatus.OK)
   login(@Body() body: LoginDto): Promise<AccessToken> {
     return this.auth.login(body.username, body.password);

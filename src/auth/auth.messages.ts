@@ -29,3 +29,13 @@ export function currentUserWithoutGuard(): string {
 export function usernameCharacters(): string {
   return 'username may only contain letters, digits, "_", "." and "-"';
 }
+
+/** Too many failed logins for one username: retry after the `Retry-After` header. */
+export function tooManyFailedLogins(): string {
+  return 'Too many failed logins for this username; retry later';
+}
+
+/** A client exceeded a REST rate limit. */
+export function tooManyRequests(): string {
+  return 'Too many requests; retry later';
+}

@@ -6,6 +6,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { LoginBackoff } from './login.backoff';
 import { JWT_ALGORITHM, JwtAuthGuard } from './jwt-auth.guard';
 import { RolesGuard } from './roles.guard';
 
@@ -33,7 +34,7 @@ import { RolesGuard } from './roles.guard';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtAuthGuard, RolesGuard],
+  providers: [AuthService, JwtAuthGuard, RolesGuard, LoginBackoff],
   exports: [JwtAuthGuard, RolesGuard, JwtModule, UsersModule],
 })
 export class AuthModule {}

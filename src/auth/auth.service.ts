@@ -6,6 +6,7 @@ import { UsersService } from '../users/users.service';
 import type { AuthUser } from './auth-user.interface';
 import * as messages from './auth.messages';
 import type { AccessToken, RegisteredUser } from './auth.responses';
+import { LoginBackoff } from './login.backoff';
 
 /** Registration, login and WebSocket tickets. */
 @Injectable()
@@ -16,6 +17,7 @@ export class AuthService {
     private readonly tickets: WsTicketService,
     private readonly config: AppConfigService,
     private readonly realtime: RealtimePublisher,
+    private readonly backoff: LoginBackoff,
   ) {}
 
   /**
@@ -32,10 +34,16 @@ export class AuthService {
    * Signs an access token for valid credentials.
    *
    * @throws UnauthorizedException with one text for an unknown user and a wrong password.
+   * @throws RetryLaterException (429) while the username is backed off after failed logins.
    */
   async login(username: string, password: string): Promise<AccessToken> {
+    this.backoff.assertAllowed(username);
     const user = await this.users.verifyCredentials(username, password);
-    if (user === undefined) throw new UnauthorizedException(messages.invalidUsernameOrPassword());
+    if (user === undefined) {
+      this.backoff.recordFailure(username);
+      throw new UnauthorizedException(messages.invalidUsernameOrPassword());
+    }
+    this.backoff.recordSuccess(username);
     const claims: AuthUser = {
       sub: user.id,
       username: user.username,

@@ -1,5 +1,5 @@
 import type { PostgresTimeouts } from '../database/postgres-pool.factory';
-import type { NodeEnvironment } from './environment.variables';
+import type { NodeEnvironment, TrustProxySetting } from './environment.variables';
 
 /** WebSocket settings, shaped as the realtime library's module options. */
 export interface RealtimeSettings {
@@ -29,6 +29,38 @@ export interface RealtimeSettings {
   presenceRefreshMs: number;
 }
 
+/** The HTTP server's settings beyond host and port. */
+export interface HttpSettings {
+  /** TRUST_PROXY, as Express's `trust proxy` takes it. */
+  trustProxy: TrustProxySetting;
+  /** KEEP_ALIVE_TIMEOUT_MS: `server.keepAliveTimeout`. */
+  keepAliveTimeoutMs: number;
+  /** HEADERS_TIMEOUT_MS: `server.headersTimeout`, above {@link keepAliveTimeoutMs}. */
+  headersTimeoutMs: number;
+  /** TLS_CERT_FILE and TLS_KEY_FILE, absolute; `undefined` serves plain HTTP. */
+  tls: { certFile: string; keyFile: string } | undefined;
+}
+
+/** REST abuse protection: per-IP limits and the per-username login backoff. */
+export interface ThrottleSettings {
+  /** Every REST route, per IP and route: at most `limit` requests per `ttlMs`. */
+  default: { ttlMs: number; limit: number };
+  /** Login and register, per IP and route. */
+  auth: { ttlMs: number; limit: number };
+  /** Failed logins per username before refusals start, the first refusal, the longest (ms). */
+  loginBackoff: { threshold: number; baseMs: number; maxMs: number };
+}
+
+/** Password hashing cost and how many hashes may run or wait at once. */
+export interface PasswordHashingSettings {
+  /** log2 of scrypt's N for new hashes (r = 8, p = 1). */
+  cost: number;
+  /** Hashes computed at once. */
+  maxConcurrent: number;
+  /** Hashes that may wait; beyond, 503 at once. */
+  maxQueued: number;
+}
+
 /** How long `Idempotency-Key`s are held and kept. */
 export interface IdempotencySettings {
   /** A pending key is taken over by a retry this many ms after its claim. */
@@ -56,7 +88,10 @@ export interface AppConfig {
   /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
   postgresTimeouts: PostgresTimeouts;
   idempotency: IdempotencySettings;
+  http: HttpSettings;
   allowedOrigins: string[];
   adminUsernames: string[];
+  throttle: ThrottleSettings;
+  passwordHashing: PasswordHashingSettings;
   realtime: RealtimeSettings;
 }

@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { PostgresTimeouts } from '../database/postgres-pool.factory';
 import { appConfig } from './app.config';
-import type { IdempotencySettings, RealtimeSettings } from './app-config.interface';
+import type {
+  HttpSettings,
+  IdempotencySettings,
+  PasswordHashingSettings,
+  RealtimeSettings,
+  ThrottleSettings,
+} from './app-config.interface';
 import type { NodeEnvironment } from './environment.variables';
 
 /**
@@ -73,7 +79,20 @@ export class AppConfigService {
     return { ...this.config.idempotency };
   }
 
-  /** ALLOWED_ORIGINS: origins allowed to open a WebSocket; empty means no check. */
+  /** TRUST_PROXY, KEEP_ALIVE_TIMEOUT_MS, HEADERS_TIMEOUT_MS, TLS_CERT_FILE and TLS_KEY_FILE. */
+  get http(): HttpSettings {
+    const { http } = this.config;
+    return {
+      ...http,
+      trustProxy: Array.isArray(http.trustProxy) ? [...http.trustProxy] : http.trustProxy,
+      tls: http.tls === undefined ? undefined : { ...http.tls },
+    };
+  }
+
+  /**
+   * ALLOWED_ORIGINS: origins allowed to open a WebSocket and to call the REST API from a browser
+   * (CORS); empty means no Origin check and no CORS headers.
+   */
   get allowedOrigins(): string[] {
     return [...this.config.allowedOrigins];
   }
@@ -81,6 +100,21 @@ export class AppConfigService {
   /** ADMIN_USERNAMES: usernames that get the `admin` role at registration. */
   get adminUsernames(): string[] {
     return [...this.config.adminUsernames];
+  }
+
+  /** THROTTLE_* and LOGIN_BACKOFF_*: per-IP REST limits and the per-username login backoff. */
+  get throttle(): ThrottleSettings {
+    const { throttle } = this.config;
+    return {
+      default: { ...throttle.default },
+      auth: { ...throttle.auth },
+      loginBackoff: { ...throttle.loginBackoff },
+    };
+  }
+
+  /** PASSWORD_HASH_COST, PASSWORD_HASH_CONCURRENCY and PASSWORD_HASH_QUEUE_LIMIT. */
+  get passwordHashing(): PasswordHashingSettings {
+    return { ...this.config.passwordHashing };
   }
 
   /** The WS_* settings, shaped as the realtime library's module options. */

@@ -49,8 +49,33 @@ export function createAppConfig(
       pendingLeaseMs: env.IDEMPOTENCY_PENDING_LEASE_MS,
       retentionMs: env.IDEMPOTENCY_RETENTION_HOURS * 3_600_000,
     },
+    http: {
+      trustProxy: Array.isArray(env.TRUST_PROXY) ? [...env.TRUST_PROXY] : env.TRUST_PROXY,
+      keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+      // One second more than keep-alive unless set: it must exceed it (see EnvironmentVariables).
+      headersTimeoutMs: env.HEADERS_TIMEOUT_MS ?? env.KEEP_ALIVE_TIMEOUT_MS + 1_000,
+      // Validation already refused one file without the other.
+      tls:
+        env.TLS_CERT_FILE !== undefined && env.TLS_KEY_FILE !== undefined
+          ? { certFile: resolve(env.TLS_CERT_FILE), keyFile: resolve(env.TLS_KEY_FILE) }
+          : undefined,
+    },
     allowedOrigins: env.ALLOWED_ORIGINS,
     adminUsernames: env.ADMIN_USERNAMES,
+    throttle: {
+      default: { ttlMs: env.THROTTLE_TTL_MS, limit: env.THROTTLE_LIMIT },
+      auth: { ttlMs: env.THROTTLE_AUTH_TTL_MS, limit: env.THROTTLE_AUTH_LIMIT },
+      loginBackoff: {
+        threshold: env.LOGIN_BACKOFF_THRESHOLD,
+        baseMs: env.LOGIN_BACKOFF_BASE_MS,
+        maxMs: env.LOGIN_BACKOFF_MAX_MS,
+      },
+    },
+    passwordHashing: {
+      cost: env.PASSWORD_HASH_COST,
+      maxConcurrent: env.PASSWORD_HASH_CONCURRENCY,
+      maxQueued: env.PASSWORD_HASH_QUEUE_LIMIT,
+    },
     realtime: {
       path: env.WS_PATH,
       allowedOrigins: env.ALLOWED_ORIGINS,

@@ -66,3 +66,26 @@ export function redisUrlInvalid(): string {
 export function redisNeedsPostgres(): string {
   return 'REDIS_URL needs DATABASE_URL: several instances share one PostgreSQL database (SQLite serves a single process)';
 }
+
+/** TRUST_PROXY in none of the forms Express takes. */
+export function trustProxyInvalid(): string {
+  return (
+    'TRUST_PROXY must be "true", "false", a number of proxy hops, or comma-separated addresses, ' +
+    'subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal'
+  );
+}
+
+/** HEADERS_TIMEOUT_MS not above KEEP_ALIVE_TIMEOUT_MS. */
+export function headersTimeoutNotAboveKeepAlive(): string {
+  return 'HEADERS_TIMEOUT_MS must be greater than KEEP_ALIVE_TIMEOUT_MS';
+}
+
+/** Only one of the two TLS files is set. */
+export function tlsNeedsBoth(): string {
+  return 'TLS_CERT_FILE and TLS_KEY_FILE must be set together (or neither, for plain HTTP)';
+}
+
+/** A TLS file that cannot be read; the path is not a secret, the file's content is never shown. */
+export function tlsFileUnreadable(variable: string, file: string): string {
+  return `${variable} must name a readable file: cannot read ${file}`;
+}

@@ -32,3 +32,17 @@ export function toList({ value }: RawValue): unknown {
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
 }
+
+/**
+ * TRUST_PROXY in the forms Express's `trust proxy` takes: `"true"`/`"false"` → boolean, `"2"` →
+ * a number of hops, anything else → a list of addresses, subnets or the names `loopback`,
+ * `linklocal`, `uniquelocal`. Entries are checked by `@IsTrustProxy()`.
+ */
+export function toTrustProxy({ value }: RawValue): unknown {
+  if (typeof value !== 'string') return value;
+  const flag = toBoolean({ value });
+  if (typeof flag === 'boolean') return flag;
+  const hops = toInteger({ value });
+  if (typeof hops === 'number') return hops;
+  return toList({ value });
+}

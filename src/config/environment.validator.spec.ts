@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAppConfig } from './app.config';
 import * as messages from './config.messages';
 import { EnvironmentValidationError } from './environment-validation.error';
@@ -20,6 +23,11 @@ describe('validateEnvironment', () => {
       NODE_ENV: 'development',
       PORT: 3000,
       HOST: '0.0.0.0',
+      TRUST_PROXY: false,
+      KEEP_ALIVE_TIMEOUT_MS: 65_000,
+      HEADERS_TIMEOUT_MS: undefined,
+      TLS_CERT_FILE: undefined,
+      TLS_KEY_FILE: undefined,
       JWT_SECRET: undefined,
       JWT_EXPIRES_IN_SECONDS: 3600,
       DATA_DIR: './data',
@@ -32,6 +40,16 @@ describe('validateEnvironment', () => {
       IDEMPOTENCY_RETENTION_HOURS: 24,
       ALLOWED_ORIGINS: [],
       ADMIN_USERNAMES: [],
+      THROTTLE_TTL_MS: 60_000,
+      THROTTLE_LIMIT: 600,
+      THROTTLE_AUTH_TTL_MS: 60_000,
+      THROTTLE_AUTH_LIMIT: 10,
+      LOGIN_BACKOFF_THRESHOLD: 5,
+      LOGIN_BACKOFF_BASE_MS: 30_000,
+      LOGIN_BACKOFF_MAX_MS: 900_000,
+      PASSWORD_HASH_COST: 17,
+      PASSWORD_HASH_CONCURRENCY: 4,
+      PASSWORD_HASH_QUEUE_LIMIT: 32,
       WS_PATH: '/ws',
       WS_MAX_PAYLOAD_BYTES: 65536,
       WS_HEARTBEAT_INTERVAL_MS: 30000,
@@ -145,7 +163,121 @@ describe('validateEnvironment', () => {
   });
 });
 
+describe('validateEnvironment: HTTP server settings', () => {
+  it('takes TRUST_PROXY as a boolean, a number of hops or a list of addresses', () => {
+    const trust = (value: string) => validateEnvironment({ TRUST_PROXY: value }).TRUST_PROXY;
+    expect(trust('true')).toBe(true);
+    expect(trust('False')).toBe(false);
+    expect(trust('0')).toBe(0);
+    expect(trust('2')).toBe(2);
+    expect(trust('loopback, 10.0.0.0/8,192.168.1.7')).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '192.168.1.7',
+    ]);
+    expect(trust('fd00::/8,::1,10.0.0.0/255.0.0.0,uniquelocal,linklocal')).toHaveLength(5);
+  });
+
+  it.each(['yes', '-1', '1.5', '10.0.0.0/33', 'fd00::/129', 'example.com', '10.0.0.1/8/8', ','])(
+    'refuses TRUST_PROXY=%p, naming it',
+    (value) => {
+      const error = validationError({ TRUST_PROXY: value });
+      expect(error.variables).toEqual(['TRUST_PROXY']);
+      expect(error.problems).toEqual([messages.trustProxyInvalid()]);
+    },
+  );
+
+  it('takes HEADERS_TIMEOUT_MS only above KEEP_ALIVE_TIMEOUT_MS, and at most 300 s', () => {
+    const env = validateEnvironment({ KEEP_ALIVE_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5001' });
+    expect([env.KEEP_ALIVE_TIMEOUT_MS, env.HEADERS_TIMEOUT_MS]).toEqual([5000, 5001]);
+    const equal = validationError({ KEEP_ALIVE_TIMEOUT_MS: '5000', HEADERS_TIMEOUT_MS: '5000' });
+    expect(equal.variables).toEqual(['HEADERS_TIMEOUT_MS']);
+    expect(equal.problems).toEqual([messages.headersTimeoutNotAboveKeepAlive()]);
+    // Below the default keep-alive (65 s) when only the headers timeout is set.
+    expect(validationError({ HEADERS_TIMEOUT_MS: '60000' }).problems).toEqual([
+      messages.headersTimeoutNotAboveKeepAlive(),
+    ]);
+    expect(validationError({ HEADERS_TIMEOUT_MS: '300001' }).variables).toEqual([
+      'HEADERS_TIMEOUT_MS',
+    ]);
+    const bad = validationError({ KEEP_ALIVE_TIMEOUT_MS: '0', HEADERS_TIMEOUT_MS: 'soon' });
+    // One line each: a broken value is not also compared with the other.
+    expect(bad.variables).toEqual(['KEEP_ALIVE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS']);
+    expect(bad.problems).toHaveLength(2);
+  });
+
+  describe('TLS_CERT_FILE and TLS_KEY_FILE', () => {
+    let dir: string;
+    let cert: string;
+    let key: string;
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rt-tls-config-'));
+      cert = join(dir, 'cert.pem');
+      key = join(dir, 'key.pem');
+      writeFileSync(cert, 'certificate');
+      writeFileSync(key, 'key', { mode: 0o600 });
+    });
+
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('takes both readable files, and resolves them in the configuration', () => {
+      const env = validateEnvironment({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
+      expect([env.TLS_CERT_FILE, env.TLS_KEY_FILE]).toEqual([cert, key]);
+      expect(createAppConfig({ ...env, JWT_SECRET: 's' }).http.tls).toEqual({
+        certFile: cert,
+        keyFile: key,
+      });
+    });
+
+    it('refuses one without the other, naming the one that is set', () => {
+      const error = validationError({ TLS_KEY_FILE: key });
+      expect(error.variables).toEqual(['TLS_KEY_FILE']);
+      expect(error.problems).toEqual([messages.tlsNeedsBoth()]);
+    });
+
+    it('refuses a missing file, a directory and (unless root) an unreadable file', () => {
+      const missing = join(dir, 'missing.pem');
+      const error = validationError({ TLS_CERT_FILE: missing, TLS_KEY_FILE: dir });
+      expect(error.variables).toEqual(['TLS_CERT_FILE', 'TLS_KEY_FILE']);
+      expect(error.problems).toEqual([
+        messages.tlsFileUnreadable('TLS_CERT_FILE', missing),
+        messages.tlsFileUnreadable('TLS_KEY_FILE', dir),
+      ]);
+      chmodSync(key, 0o000);
+      // root reads any file, so the permission case only holds for other users.
+      if (process.getuid?.() !== 0) {
+        expect(validationError({ TLS_CERT_FILE: cert, TLS_KEY_FILE: key }).variables).toEqual([
+          'TLS_KEY_FILE',
+        ]);
+      }
+    });
+  });
+});
+
 describe('createAppConfig', () => {
+  it('derives the headers timeout from keep-alive and takes the proxy setting as given', () => {
+    const defaults = createAppConfig(validateEnvironment({ JWT_SECRET: 's' }));
+    expect(defaults.http).toEqual({
+      trustProxy: false,
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 66_000,
+      tls: undefined,
+    });
+    const set = createAppConfig(
+      validateEnvironment({
+        JWT_SECRET: 's',
+        TRUST_PROXY: '1',
+        KEEP_ALIVE_TIMEOUT_MS: '70000',
+      }),
+    );
+    expect(set.http).toMatchObject({
+      trustProxy: 1,
+      keepAliveTimeoutMs: 70_000,
+      headersTimeoutMs: 71_000,
+    });
+  });
+
   it('resolves paths, groups the WebSocket settings and turns compression on', () => {
     const config = createAppConfig(
       validateEnvironment({

@@ -17,14 +17,18 @@ import {
   USERNAME_PATTERN,
 } from '../users/users.constants';
 import * as messages from './config.messages';
-import { toBoolean, toInteger, toList } from './environment.transforms';
+import { toBoolean, toInteger, toList, toTrustProxy } from './environment.transforms';
 import { IsExactOrigin } from './is-exact-origin.validator';
+import { IsTrustProxy } from './is-trust-proxy.validator';
 
 /** Values NODE_ENV may take. */
 export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
 
 /** The environment the process runs in. */
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
+
+/** TRUST_PROXY as Express's `trust proxy` takes it: all/none, a number of hops, or addresses. */
+export type TrustProxySetting = boolean | number | string[];
 
 const URL_PATH = /^\/[^\s?#]*$/;
 
@@ -55,6 +59,59 @@ export class EnvironmentVariables {
   @IsNotEmpty()
   @IsString()
   HOST = '0.0.0.0';
+
+  /**
+   * Express's `trust proxy`: which hops in front of the server may set `X-Forwarded-For` and
+   * `X-Forwarded-Proto`, and so decide `req.ip` and `req.protocol`. `false` trusts none, `true`
+   * trusts all, a number trusts that many hops, a list trusts those addresses, subnets or
+   * `loopback`, `linklocal`, `uniquelocal`. Default `false`.
+   */
+  @Expose()
+  @Transform(toTrustProxy)
+  @IsTrustProxy({ message: messages.trustProxyInvalid() })
+  TRUST_PROXY: TrustProxySetting = false;
+
+  /**
+   * Ms an idle keep-alive HTTP connection is held open. Above the idle timeout of the load
+   * balancer in front (60 s for AWS ALB and nginx's upstream default), so that the balancer,
+   * not the server, closes idle connections and never reuses one the server just closed (a 502).
+   * Default `65000`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+  /**
+   * Ms a client has to send a request's headers. Must exceed {@link KEEP_ALIVE_TIMEOUT_MS} (a
+   * reused connection's next request would otherwise be cut by this timer first); at most Node's
+   * 300 s request timeout. Default `KEEP_ALIVE_TIMEOUT_MS + 1000`.
+   */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.HEADERS_TIMEOUT_MS !== undefined)
+  @Transform(toInteger)
+  @Max(300_000)
+  @Min(1)
+  @IsInt()
+  HEADERS_TIMEOUT_MS?: number;
+
+  /**
+   * PEM certificate chain: with {@link TLS_KEY_FILE}, the server speaks HTTPS and `wss://` on
+   * {@link PORT}. Both or neither; checked readable at boot. Unset: plain HTTP (TLS at the proxy).
+   */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.TLS_CERT_FILE !== undefined)
+  @IsNotEmpty()
+  @IsString()
+  TLS_CERT_FILE?: string;
+
+  /** PEM private key of {@link TLS_CERT_FILE}. Both or neither. */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.TLS_KEY_FILE !== undefined)
+  @IsNotEmpty()
+  @IsString()
+  TLS_KEY_FILE?: string;
 
   /**
    * HS256 signing secret for access tokens. Required in production; elsewhere a generated one
@@ -194,6 +251,99 @@ export class EnvironmentVariables {
   })
   @Matches(USERNAME_PATTERN, { each: true, message: messages.mustBeUsernames('ADMIN_USERNAMES') })
   ADMIN_USERNAMES: string[] = [];
+
+  /** Length in ms of the window of the per-IP limit on every REST route. Default `60000`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  THROTTLE_TTL_MS = 60_000;
+
+  /** REST requests one IP may make per {@link THROTTLE_TTL_MS} window, per route. Default `600`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  THROTTLE_LIMIT = 600;
+
+  /** Length in ms of the window of the stricter limit on login and register. Default `60000`. */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  THROTTLE_AUTH_TTL_MS = 60_000;
+
+  /**
+   * `POST /auth/login` (and, separately, `/auth/register`) requests one IP may make per
+   * {@link THROTTLE_AUTH_TTL_MS} window. Default `10`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  THROTTLE_AUTH_LIMIT = 10;
+
+  /**
+   * Failed logins for one username (from any IP) before further attempts for it are refused
+   * with 429 for a while. Default `5`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  LOGIN_BACKOFF_THRESHOLD = 5;
+
+  /**
+   * Ms a username is refused after reaching {@link LOGIN_BACKOFF_THRESHOLD}; each further
+   * failure doubles it, up to {@link LOGIN_BACKOFF_MAX_MS}. Default `30000`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  LOGIN_BACKOFF_BASE_MS = 30_000;
+
+  /**
+   * Longest refusal in ms; also how long a username's failures are remembered without a new
+   * one. Default `900000` (15 min).
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  LOGIN_BACKOFF_MAX_MS = 900_000;
+
+  /**
+   * scrypt cost of new password hashes as log2(N), with r = 8 and p = 1. Each hash needs
+   * 128·N·8 bytes: 128 MiB at 17, OWASP's minimum. Older hashes keep verifying and are
+   * re-hashed at this cost on the next successful login. Lower only for tests. Default `17`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(10)
+  @Max(20)
+  @IsInt()
+  PASSWORD_HASH_COST = 17;
+
+  /**
+   * Password hashes computed at once (each takes its memory, see {@link PASSWORD_HASH_COST},
+   * and one libuv thread). Default `4`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(1)
+  @IsInt()
+  PASSWORD_HASH_CONCURRENCY = 4;
+
+  /**
+   * Password hashes that may wait for a free slot; beyond it a login or registration is answered
+   * 503 with `Retry-After` at once. Default `32`.
+   */
+  @Expose()
+  @Transform(toInteger)
+  @Min(0)
+  @IsInt()
+  PASSWORD_HASH_QUEUE_LIMIT = 32;
 
   /** URL path of the WebSocket endpoint. Default `/ws`. */
   @Expose()

@@ -1,11 +1,18 @@
 export { AppConfigModule } from './app-config.module';
 export { AppConfigService } from './app-config.service';
-export type { AppConfig, RealtimeSettings } from './app-config.interface';
+export type {
+  AppConfig,
+  HttpSettings,
+  PasswordHashingSettings,
+  RealtimeSettings,
+  ThrottleSettings,
+} from './app-config.interface';
 export { APP_CONFIG_NAMESPACE, appConfig, createAppConfig } from './app.config';
 export {
   EnvironmentVariables,
   NODE_ENVIRONMENTS,
   type NodeEnvironment,
+  type TrustProxySetting,
 } from './environment.variables';
 export { EnvironmentValidationError } from './environment-validation.error';
 export { validateEnvironment } from './environment.validator';

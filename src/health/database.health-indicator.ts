@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { sql, type Kysely } from 'kysely';
 import * as messages from '../database/database.messages';
 import type { DatabaseSchema } from '../database/database.schema';
@@ -16,7 +17,16 @@ export const HEALTH_CHECK_TIMEOUT_MS = 3_000;
 export class DatabaseHealthIndicator {
   private readonly logger = new Logger('Health');
 
-  constructor(@InjectDatabase() private readonly db: Kysely<DatabaseSchema>) {}
+  constructor(
+    @InjectDatabase() private readonly db: Kysely<DatabaseSchema>,
+    private readonly indicators: HealthIndicatorService,
+  ) {}
+
+  /** {@link isUp} as a terminus indicator under `key`, for `GET /health/ready`. */
+  async check<const Key extends string>(key: Key): Promise<HealthIndicatorResult<Key>> {
+    const session = this.indicators.check(key);
+    return (await this.isUp()) ? session.up() : session.down();
+  }
 
   /**
    * `true` when `select 1` succeeds within {@link HEALTH_CHECK_TIMEOUT_MS}; the failure's stack

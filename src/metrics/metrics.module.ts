@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { ClusterModule } from '../cluster/cluster.module';
+import { HealthModule } from '../health/health.module';
+import { DependencyHealthExporter } from './dependency-health.exporter';
 import { MetricsController } from './metrics.controller';
 import { PROMETHEUS_REGISTRY } from './metrics.constants';
 import { RealtimeMetricsExporter } from './realtime-metrics.exporter';
@@ -11,6 +14,7 @@ import { RealtimeMetricsExporter } from './realtime-metrics.exporter';
  * prom-client refuses.
  */
 @Module({
+  imports: [HealthModule, ClusterModule],
   controllers: [MetricsController],
   providers: [
     {
@@ -22,6 +26,7 @@ import { RealtimeMetricsExporter } from './realtime-metrics.exporter';
       },
     },
     RealtimeMetricsExporter,
+    DependencyHealthExporter,
   ],
   exports: [PROMETHEUS_REGISTRY],
 })

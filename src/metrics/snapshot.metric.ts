@@ -18,24 +18,25 @@ export class SnapshotMetric {
     readonly name: string,
     readonly help: string,
     readonly type: 'counter' | 'gauge' | 'histogram',
-    private readonly read: () => SnapshotSample[],
+    private readonly read: () => SnapshotSample[] | Promise<SnapshotSample[]>,
   ) {}
 
   /** What prom-client's registry reads to write the metric (its `# TYPE` is `type` as it is). */
-  get(): Promise<{
+  async get(): Promise<{
     name: string;
     help: string;
     type: string;
     aggregator: 'sum';
     values: SnapshotSample[];
   }> {
-    return Promise.resolve({
+    const values = await this.read();
+    return {
       name: this.name,
       help: this.help,
       type: this.type,
       aggregator: this.aggregator,
-      values: this.read(),
-    });
+      values,
+    };
   }
 
   /** The counters it reads are the library's; there is nothing of its own to reset. */

@@ -1,12 +1,14 @@
+import { RetryLaterException } from '../common/retry-later.exception';
 import { PasswordHasher } from './password.hasher';
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher();
+  // The lowest cost the configuration accepts, to stay fast; the cost travels with each hash.
+  const hasher = new PasswordHasher({ cost: 10, maxConcurrent: 4, maxQueued: 16 });
 
   it('stores scrypt$N$r$p$salt$hash with a random salt', async () => {
     const first = await hasher.hash('correct horse');
     const second = await hasher.hash('correct horse');
-    expect(first).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/);
+    expect(first).toMatch(/^scrypt\$1024\$8\$1\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/);
     expect(Buffer.from(first.split('$')[4], 'base64')).toHaveLength(16);
     expect(second).not.toBe(first);
   });
@@ -48,5 +50,30 @@ describe('PasswordHasher', () => {
 
   it('does the work of a verification against the dummy hash', async () => {
     await expect(hasher.verifyAgainstDummy('anything')).resolves.toBeUndefined();
+  });
+
+  it('asks for a re-hash of hashes made at another cost only', async () => {
+    const stronger = new PasswordHasher({ cost: 11, maxConcurrent: 1, maxQueued: 0 });
+    const old = await hasher.hash('pw');
+    expect(hasher.needsRehash(old)).toBe(false);
+    expect(stronger.needsRehash(old)).toBe(true);
+    expect(stronger.needsRehash(await stronger.hash('pw'))).toBe(false);
+    expect(stronger.needsRehash('not a hash')).toBe(false);
+  });
+
+  it('refuses at once, with 503 and Retry-After, what exceeds the running and queued bound', async () => {
+    const busy = new PasswordHasher({ cost: 14, maxConcurrent: 1, maxQueued: 1 });
+    const outcomes = await Promise.allSettled([busy.hash('a'), busy.hash('b'), busy.hash('c')]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+    ]);
+    const refusal = (outcomes[2] as PromiseRejectedResult).reason as RetryLaterException;
+    expect(refusal).toBeInstanceOf(RetryLaterException);
+    expect(refusal.getStatus()).toBe(503);
+    expect(refusal.retryAfterSeconds).toBe(1);
+    // Slots are handed back: the hasher works again afterwards.
+    await expect(busy.hash('d')).resolves.toMatch(/^scrypt\$16384\$/);
   });
 });

@@ -1,5 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { RetryLaterException } from '../common/retry-later.exception';
+import type { PasswordHashingSettings } from '../config/app-config.interface';
+import { HashingQueue } from './hashing.queue';
+import { PASSWORD_HASHING_SETTINGS } from './users.constants';
+import * as messages from './users.messages';
 
 /** scrypt cost parameters, stored with each hash so they can be raised without a migration. */
 interface ScryptParameters {
@@ -9,10 +14,11 @@ interface ScryptParameters {
 }
 
 /**
- * Cost for new hashes: N = 2^15, r = 8, p = 1 uses 32 MiB and about 80 ms per hash, the
- * "interactive login" range.
+ * r and p of new hashes; N comes from PASSWORD_HASH_COST (OWASP's minimum: N = 2^17, r = 8,
+ * p = 1, i.e. 128 MiB and a few hundred ms per hash).
  */
-const CURRENT: ScryptParameters = { N: 2 ** 15, r: 8, p: 1 };
+const BLOCK_SIZE = 8;
+const PARALLELISM = 1;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const ALGORITHM = 'scrypt';
@@ -23,34 +29,61 @@ const ALGORITHM = 'scrypt';
  */
 const LIMITS = { N: 2 ** 20, r: 32, p: 16, keyBytes: 128 } as const;
 
+/** Seconds a client refused because hashing is saturated is told to wait. */
+const BUSY_RETRY_AFTER_SECONDS = 1;
+
 /**
  * Hashes and verifies passwords with scrypt. Hashes are stored as
- * `scrypt$N$r$p$<salt base64>$<hash base64>`.
+ * `scrypt$N$r$p$<salt base64>$<hash base64>`. Every derivation, hashing or verifying, goes
+ * through one bounded {@link HashingQueue}.
  */
 @Injectable()
 export class PasswordHasher {
+  private readonly current: ScryptParameters;
+  private readonly queue: HashingQueue;
   /**
    * Stands in for the hash of an unknown user: a random salt and a random key, in the current
    * format. Verifying against it derives a key exactly as a real verification does, yet no
    * password can match it, and it costs nothing to make.
    */
-  private readonly dummyHash = format(CURRENT, randomBytes(SALT_BYTES), randomBytes(KEY_BYTES));
+  private readonly dummyHash: string;
 
-  /** Hashes `password` with a fresh random salt and the current cost. */
+  constructor(@Inject(PASSWORD_HASHING_SETTINGS) settings: PasswordHashingSettings) {
+    this.current = { N: 2 ** settings.cost, r: BLOCK_SIZE, p: PARALLELISM };
+    this.queue = new HashingQueue(settings.maxConcurrent, settings.maxQueued);
+    this.dummyHash = format(this.current, randomBytes(SALT_BYTES), randomBytes(KEY_BYTES));
+  }
+
+  /**
+   * Hashes `password` with a fresh random salt and the current cost.
+   *
+   * @throws RetryLaterException (503) when hashing is saturated.
+   */
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_BYTES);
-    return format(CURRENT, salt, await derive(password, salt, KEY_BYTES, CURRENT));
+    const key = await this.derive(password, salt, KEY_BYTES, this.current);
+    return format(this.current, salt, key);
   }
 
   /**
    * Whether `password` matches `stored`, compared in constant time. A hash that cannot be
    * parsed never matches.
+   *
+   * @throws RetryLaterException (503) when hashing is saturated.
    */
   async verify(password: string, stored: string): Promise<boolean> {
     const parsed = parse(stored);
     if (parsed === undefined) return false;
-    const key = await derive(password, parsed.salt, parsed.key.length, parsed.parameters);
+    const key = await this.derive(password, parsed.salt, parsed.key.length, parsed.parameters);
     return timingSafeEqual(key, parsed.key);
+  }
+
+  /** Whether `stored` was made with other parameters than new hashes get (re-hash it). */
+  needsRehash(stored: string): boolean {
+    const parsed = parse(stored);
+    if (parsed === undefined) return false;
+    const { N, r, p } = parsed.parameters;
+    return N !== this.current.N || r !== this.current.r || p !== this.current.p;
   }
 
   /**
@@ -59,6 +92,23 @@ export class PasswordHasher {
    */
   async verifyAgainstDummy(password: string): Promise<void> {
     await this.verify(password, this.dummyHash);
+  }
+
+  private async derive(
+    password: string,
+    salt: Buffer,
+    keyBytes: number,
+    parameters: ScryptParameters,
+  ): Promise<Buffer> {
+    const done = await this.queue.run(() => derive(password, salt, keyBytes, parameters));
+    if (done === undefined) {
+      throw new RetryLaterException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        BUSY_RETRY_AFTER_SECONDS,
+        messages.hashingBusy(),
+      );
+    }
+    return done.value;
   }
 }
 
@@ -72,8 +122,8 @@ function derive(
   keyBytes: number,
   { N, r, p }: ScryptParameters,
 ): Promise<Buffer> {
-  // scrypt needs 128·N·r bytes; Node refuses anything over `maxmem` (32 MiB by default), which
-  // N = 2^15 with r = 8 would just reach.
+  // scrypt needs 128·N·r bytes (128 MiB for N = 2^17, r = 8); Node refuses anything over
+  // `maxmem`, 32 MiB by default.
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
   return new Promise((resolve, reject) => {
     scrypt(password, salt, keyBytes, options, (error, key) =>

@@ -17,3 +17,6 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 /** Roles a user can hold. */
 export const USER_ROLES = ['user', 'admin'] as const;
+
+/** Injection token of the `PasswordHashingSettings` the `PasswordHasher` works with. */
+export const PASSWORD_HASHING_SETTINGS = Symbol('PASSWORD_HASHING_SETTINGS');

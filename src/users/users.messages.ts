@@ -9,3 +9,13 @@ export function usernameTaken(): string {
 export function malformedPasswordHash(): string {
   return 'Stored password hash is malformed';
 }
+
+/** Every password hashing slot is busy and the queue is full: retry shortly. */
+export function hashingBusy(): string {
+  return 'Too many sign-ins at once; retry shortly';
+}
+
+/** Re-hashing a password at the current cost failed; the login went ahead. */
+export function rehashFailed(): string {
+  return 'Could not re-hash a password at the current cost; will retry at the next login';
+}

@@ -79,6 +79,15 @@ export class UsersRepository {
     return row === undefined ? undefined : Number(row.token_generation);
   }
 
+  /** Replaces the user's password hash (a re-hash at a new cost). */
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Moves the user on to a new token generation, in one statement (concurrent calls add up). */
   async advanceTokenGeneration(id: string): Promise<void> {
     await this.db

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfigService } from '../config/app-config.service';
 import { PasswordHasher } from './password.hasher';
@@ -11,6 +11,7 @@ import * as messages from './users.messages';
 @Injectable()
 export class UsersService {
   private readonly adminUsernames: ReadonlySet<string>;
+  private readonly logger = new Logger('Users');
 
   constructor(
     private readonly users: UsersRepository,
@@ -64,6 +65,7 @@ export class UsersService {
       return undefined;
     }
     if (!(await this.hasher.verify(password, user.passwordHash))) return undefined;
+    if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(user.id, password);
     return {
       id: user.id,
       username: user.username,
@@ -89,6 +91,18 @@ export class UsersService {
   /** The user with this id; `undefined` if none. */
   findById(id: string): Promise<User | undefined> {
     return this.users.findById(id);
+  }
+
+  /**
+   * Stores a hash of `password` at the current cost, now that the password is known to be
+   * right. Best effort: the login succeeds anyway, and the next one tries again.
+   */
+  private async rehash(id: string, password: string): Promise<void> {
+    try {
+      await this.users.updatePasswordHash(id, await this.hasher.hash(password));
+    } catch (error) {
+      this.logger.warn(messages.rehashFailed(), error instanceof Error ? error.stack : error);
+    }
   }
 
   private roleFor(username: string, existingUsers: number): UserRole {

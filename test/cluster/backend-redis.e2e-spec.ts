@@ -20,6 +20,14 @@ async function healthUntil(
   }
 }
 
+/** The backend's Prometheus text. */
+async function metricsOf(backend: { httpUrl: string }): Promise<string> {
+  const response = await fetch(`${backend.httpUrl}/metrics`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  return response.text();
+}
+
 describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
   let cluster: BackendCluster;
   let redis: TestRedisServer;
@@ -63,6 +71,11 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
     const degraded = await healthUntil(backend, (reply) => reply.body?.redis === 'down');
     expect(degraded.status).toBe(200);
     expect(degraded.body).toMatchObject({ status: 'degraded', database: 'up', redis: 'down' });
+    // Degraded is still live, but not ready: a load balancer should prefer the other instances.
+    const notReady = await jsonRequest(`${backend.httpUrl}/health/ready`, { timeoutMs: 5_000 });
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toMatchObject({ error: { redis: { status: 'down' } } });
+    expect(await metricsOf(backend)).toMatch(/^nest_realtime_redis_up 0$/m);
     // Tickets live in Redis: issuing and redeeming one answer 503 (retryable), nothing hangs.
     const noTicket = await jsonRequest(`${backend.httpUrl}/auth/ws-ticket`, {
       method: 'POST',
@@ -94,6 +107,10 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
     await redis.restart();
     const back = await healthUntil(backend, (reply) => reply.body?.redis === 'up');
     expect(back.body).toMatchObject({ status: 'ok', redis: 'up' });
+    const ready = await jsonRequest(`${backend.httpUrl}/health/ready`, { timeoutMs: 5_000 });
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({ info: { redis: { status: 'up' } } });
+    expect(await metricsOf(backend)).toMatch(/^nest_realtime_redis_up 1$/m);
     // Back on the bus, the other instance catches its connection up from the log: every entry
     // written during the outage, in order, none twice, with no action from the client.
     const caughtUp = [];

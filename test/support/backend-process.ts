@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const LISTENING = /Listening on (http:\/\/[\d.]+:\d+)/;
+const LISTENING = /Listening on (https?:\/\/[\d.]+:\d+)/;
 
 /** The reference backend in a child process, started the way `main.ts` runs in production. */
 export interface BackendProcess {
@@ -35,6 +35,9 @@ export function spawnBackend(
         PORT: '0',
         HOST: '127.0.0.1',
         NODE_ENV: 'test',
+        // As in backend-test-app.ts: fast hashes, a loose login limit.
+        PASSWORD_HASH_COST: '10',
+        THROTTLE_AUTH_LIMIT: '10000',
         TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
         ...env,
       },

@@ -24,6 +24,10 @@ const BASE_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   JWT_SECRET: 'backend-test-secret-0123456789abcdef',
   HOST: '127.0.0.1',
+  // Fast hashes and a loose login limit, so suites that sign up many users stay fast and under
+  // it; test/backend-abuse.e2e-spec.ts runs with the real defaults.
+  PASSWORD_HASH_COST: '10',
+  THROTTLE_AUTH_LIMIT: '10000',
 };
 
 /**
