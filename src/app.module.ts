@@ -1,10 +1,12 @@
 import { ScheduleModule } from '@nestjs/schedule';
 import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { DemoModule } from './demo/demo.module';
-import { AppConfigModule } from './config';
+import { AppConfigModule, AppConfigService } from './config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { createLoggerParams } from './logging/logger-params.factory';
 import { MetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PresenceModule } from './presence/presence.module';
@@ -19,6 +21,11 @@ import { UsersModule } from './users/users.module';
     // The host owns the scheduler (the realtime module keeps its own timers).
     ScheduleModule.forRoot(),
     AppConfigModule,
+    // Structured logs (LOG_LEVEL, LOG_FORMAT) and one line per HTTP request, with its id.
+    LoggerModule.forRootAsync({
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => createLoggerParams(config.logging),
+    }),
     DatabaseModule,
     ThrottlingModule,
     UsersModule,

@@ -28,7 +28,11 @@ function configureHttp(app: INestApplication, config: AppConfigService): void {
   app.use(securityHeaders());
   // The API authenticates with a bearer header, never cookies, so credentials stay off.
   if (allowedOrigins.length > 0) {
-    app.enableCors({ origin: allowedOrigins, exposedHeaders: ['Retry-After'], maxAge: 600 });
+    app.enableCors({
+      origin: allowedOrigins,
+      exposedHeaders: ['Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    });
   }
   (app.getHttpAdapter().getInstance() as Express).set('trust proxy', http.trustProxy);
   // The server exists from creation on; these apply to every connection it accepts later.

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfigService, EnvironmentValidationError, validateEnvironment } from './config';
@@ -11,7 +12,10 @@ async function bootstrap(): Promise<void> {
   // the TLS files come from the environment itself (with .env loaded, and validated the same way).
   await ConfigModule.envVariablesLoaded;
   const httpsOptions = httpsOptionsOrExit();
-  const app = configureApp(await NestFactory.create(AppModule, { httpsOptions }));
+  // Boot lines are held until the pino logger exists, then written through it.
+  const app = await NestFactory.create(AppModule, { bufferLogs: true, httpsOptions });
+  app.useLogger(app.get(PinoLogger));
+  configureApp(app);
   // SIGTERM/SIGINT: upgrades get 503, sockets close with 1001, then the HTTP server closes.
   app.enableShutdownHooks();
   const config = app.get(AppConfigService);

@@ -93,13 +93,13 @@ describe('Backend HTTP hardening', () => {
       expect(response.headers['access-control-allow-origin']).toBeUndefined();
     });
 
-    it('lets an allowed origin read a real response and its Retry-After', async () => {
+    it('lets an allowed origin read a real response, its Retry-After and X-Request-Id', async () => {
       const response = await request(backend!.http)
         .get('/health')
         .set('origin', allowed)
         .expect(200);
       expect(response.headers['access-control-allow-origin']).toBe(allowed);
-      expect(response.headers['access-control-expose-headers']).toBe('Retry-After');
+      expect(response.headers['access-control-expose-headers']).toBe('Retry-After,X-Request-Id');
     });
   });
 

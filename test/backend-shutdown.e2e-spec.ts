@@ -2,7 +2,7 @@ import { RealtimeCloseCode } from '@nest-realtime/core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnBackend, type BackendProcess } from './support/backend-process';
+import { killIfRunning, spawnBackend, type BackendProcess } from './support/backend-process';
 import { WsTestClient } from './support/ws-test-client';
 
 async function post(url: string, body: object, token?: string): Promise<Record<string, unknown>> {
@@ -26,14 +26,7 @@ describe('Reference backend: SIGTERM', () => {
   });
 
   afterEach(async () => {
-    if (
-      backend !== undefined &&
-      backend.child.exitCode === null &&
-      backend.child.signalCode === null
-    ) {
-      backend.child.kill('SIGKILL');
-      await backend.exited;
-    }
+    await killIfRunning(backend);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

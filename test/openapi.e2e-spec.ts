@@ -30,8 +30,9 @@ function servedRoutes(backend: BackendTestApp): string[] {
       router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
     }
   ).router;
+  // `/{*path}` is middleware for every path (the request logger), which Nest mounts with `all()`.
   return router.stack
-    .filter((layer) => layer.route !== undefined)
+    .filter((layer) => layer.route !== undefined && layer.route.path !== '/{*path}')
     .flatMap(({ route }) =>
       Object.keys(route!.methods).map(
         (method) => `${method.toUpperCase()} ${route!.path.replace(/:(\w+)/g, '{$1}')}`,

@@ -5,6 +5,7 @@ import {
   Controller,
   HttpCode,
   HttpStatus,
+  Ip,
   Post,
   UseFilters,
   UseGuards,
@@ -45,8 +46,9 @@ export class AuthController {
   @Post('login')
   @CredentialsThrottle()
   @HttpCode(HttpStatus.OK)
-  login(@Body() body: LoginDto): Promise<AccessToken> {
-    return this.auth.login(body.username, body.password);
+  login(@Body() body: LoginDto, @Ip() clientIp: string): Promise<AccessToken> {
+    // req.ip: the client behind trusted proxies (TRUST_PROXY), for the failed-login log line.
+    return this.auth.login(body.username, body.password, clientIp);
   }
 
   /**

@@ -10,6 +10,14 @@ export function invalidCredentials(): string {
   return 'Invalid or expired credentials';
 }
 
+/**
+ * Logged for a failed login: the username quoted (it is the client's text, and may hold any
+ * character) and the client address. Never the password.
+ */
+export function loginFailed(username: string, clientIp: string | undefined): string {
+  return `Login failed for username ${JSON.stringify(username)} from ${clientIp ?? 'unknown address'}`;
+}
+
 /** Login with an unknown username or a wrong password: one text for both. */
 export function invalidUsernameOrPassword(): string {
   return 'Invalid username or password';

@@ -1,4 +1,4 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { RealtimePublisher, WsTicketService, type IssuedWsTicket } from '@nest-realtime/core';
 import { AppConfigService } from '../config/app-config.service';
@@ -11,6 +11,8 @@ import { LoginBackoff } from './login.backoff';
 /** Registration, login and WebSocket tickets. */
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('AuthService');
+
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
@@ -31,16 +33,18 @@ export class AuthService {
   }
 
   /**
-   * Signs an access token for valid credentials.
+   * Signs an access token for valid credentials. A failure is logged (info) with the username
+   * and `clientIp`, never the password.
    *
    * @throws UnauthorizedException with one text for an unknown user and a wrong password.
    * @throws RetryLaterException (429) while the username is backed off after failed logins.
    */
-  async login(username: string, password: string): Promise<AccessToken> {
+  async login(username: string, password: string, clientIp?: string): Promise<AccessToken> {
     this.backoff.assertAllowed(username);
     const user = await this.users.verifyCredentials(username, password);
     if (user === undefined) {
       this.backoff.recordFailure(username);
+      this.logger.log(messages.loginFailed(username, clientIp));
       throw new UnauthorizedException(messages.invalidUsernameOrPassword());
     }
     this.backoff.recordSuccess(username);

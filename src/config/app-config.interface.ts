@@ -1,5 +1,10 @@
 import type { PostgresTimeouts } from '../database/postgres-pool.factory';
-import type { NodeEnvironment, TrustProxySetting } from './environment.variables';
+import type {
+  LogFormat,
+  LogLevel,
+  NodeEnvironment,
+  TrustProxySetting,
+} from './environment.variables';
 
 /** WebSocket settings, shaped as the realtime library's module options. */
 export interface RealtimeSettings {
@@ -27,6 +32,14 @@ export interface RealtimeSettings {
   undeliveredAfterMs: number;
   /** With Redis: how often this instance rewrites its presence entries (they live two periods). */
   presenceRefreshMs: number;
+}
+
+/** LOG_LEVEL and LOG_FORMAT, the format resolved from NODE_ENV when unset. */
+export interface LoggingSettings {
+  /** Lowest level logged. */
+  level: LogLevel;
+  /** `json` lines, or `pretty` text for a terminal. */
+  format: LogFormat;
 }
 
 /** The HTTP server's settings beyond host and port. */
@@ -72,6 +85,7 @@ export interface IdempotencySettings {
 /** The backend's resolved configuration: validated, defaulted, paths absolute. */
 export interface AppConfig {
   nodeEnv: NodeEnvironment;
+  logging: LoggingSettings;
   port: number;
   host: string;
   /** HS256 signing secret: `JWT_SECRET`, or outside production the persisted generated one. */

@@ -5,6 +5,7 @@ import { appConfig } from './app.config';
 import type {
   HttpSettings,
   IdempotencySettings,
+  LoggingSettings,
   PasswordHashingSettings,
   RealtimeSettings,
   ThrottleSettings,
@@ -27,6 +28,11 @@ export class AppConfigService {
   /** Whether NODE_ENV is `production`. */
   get isProduction(): boolean {
     return this.config.nodeEnv === 'production';
+  }
+
+  /** LOG_LEVEL and LOG_FORMAT (resolved from NODE_ENV when unset). */
+  get logging(): LoggingSettings {
+    return { ...this.config.logging };
   }
 
   /** PORT: TCP port to listen on. */

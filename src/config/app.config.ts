@@ -30,6 +30,11 @@ export function createAppConfig(
       : resolve(env.DATABASE_FILE ?? join(dataDir, DEFAULT_DATABASE_FILE_NAME));
   return {
     nodeEnv: env.NODE_ENV,
+    logging: {
+      level: env.LOG_LEVEL,
+      // Machines read production logs; people read the others in a terminal.
+      format: env.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    },
     port: env.PORT,
     host: env.HOST,
     // Validation already refused a production boot without JWT_SECRET.

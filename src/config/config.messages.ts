@@ -39,6 +39,11 @@ export function mustBeBoolean(variable: string): string {
   return `${variable} must be "true" or "false"`;
 }
 
+/** A variable with a value outside its list. */
+export function mustBeOneOf(variable: string, values: readonly string[]): string {
+  return `${variable} must be one of ${values.join(', ')}`;
+}
+
 /** Warned at each boot that signs tokens with the development secret; never contains the secret. */
 export function usingDevelopmentJwtSecret(file: string, generated: boolean): string {
   return (

@@ -21,6 +21,8 @@ describe('validateEnvironment', () => {
     const env = validateEnvironment({});
     expect({ ...env }).toEqual({
       NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: undefined,
       PORT: 3000,
       HOST: '0.0.0.0',
       TRUST_PROXY: false,
@@ -315,6 +317,35 @@ describe('createAppConfig', () => {
     );
     expect(file.databaseFile).toBe('/tmp/x.db');
     expect(file.realtime.compression).toBe(false);
+  });
+
+  it('logs at info, as JSON in production and as pretty text elsewhere, unless told', () => {
+    const logging = (raw: Record<string, string>) =>
+      createAppConfig(validateEnvironment({ JWT_SECRET: 's', ...raw })).logging;
+    expect(logging({})).toEqual({ level: 'info', format: 'pretty' });
+    expect(logging({ NODE_ENV: 'production' })).toEqual({ level: 'info', format: 'json' });
+    expect(logging({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).format).toBe('pretty');
+    expect(logging({ LOG_LEVEL: 'silent', LOG_FORMAT: 'json' })).toEqual({
+      level: 'silent',
+      format: 'json',
+    });
+  });
+
+  it('refuses an unknown LOG_LEVEL or LOG_FORMAT, naming the allowed values', () => {
+    const error = validationError({ LOG_LEVEL: 'verbose', LOG_FORMAT: 'text' });
+    expect(error.variables).toEqual(['LOG_LEVEL', 'LOG_FORMAT']);
+    expect(error.message).toContain(
+      messages.mustBeOneOf('LOG_LEVEL', [
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    );
+    expect(error.message).toContain(messages.mustBeOneOf('LOG_FORMAT', ['json', 'pretty']));
   });
 
   it('groups the PostgreSQL timeouts; 0 is allowed (the server decides)', () => {

@@ -27,6 +27,18 @@ export const NODE_ENVIRONMENTS = ['development', 'production', 'test'] as const;
 /** The environment the process runs in. */
 export type NodeEnvironment = (typeof NODE_ENVIRONMENTS)[number];
 
+/** Values LOG_LEVEL may take: pino's levels, most severe first, and `silent`. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The lowest level logged. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Values LOG_FORMAT may take. */
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
+/** How log lines are written. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** TRUST_PROXY as Express's `trust proxy` takes it: all/none, a number of hops, or addresses. */
 export type TrustProxySetting = boolean | number | string[];
 
@@ -45,6 +57,23 @@ export class EnvironmentVariables {
   @Expose()
   @IsIn(NODE_ENVIRONMENTS)
   NODE_ENV: NodeEnvironment = 'development';
+
+  /**
+   * Lowest level logged: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.
+   * Default `info`.
+   */
+  @Expose()
+  @IsIn(LOG_LEVELS, { message: messages.mustBeOneOf('LOG_LEVEL', LOG_LEVELS) })
+  LOG_LEVEL: LogLevel = 'info';
+
+  /**
+   * `json` (one object per line, for a log collector) or `pretty` (coloured text, for a terminal).
+   * Default `json` when {@link NODE_ENV} is `production`, `pretty` otherwise.
+   */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.LOG_FORMAT !== undefined)
+  @IsIn(LOG_FORMATS, { message: messages.mustBeOneOf('LOG_FORMAT', LOG_FORMATS) })
+  LOG_FORMAT?: LogFormat;
 
   /** TCP port the HTTP and WebSocket server listens on; `0` picks a free one. Default `3000`. */
   @Expose()

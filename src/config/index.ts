@@ -3,6 +3,7 @@ export { AppConfigService } from './app-config.service';
 export type {
   AppConfig,
   HttpSettings,
+  LoggingSettings,
   PasswordHashingSettings,
   RealtimeSettings,
   ThrottleSettings,
@@ -10,6 +11,10 @@ export type {
 export { APP_CONFIG_NAMESPACE, appConfig, createAppConfig } from './app.config';
 export {
   EnvironmentVariables,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
   NODE_ENVIRONMENTS,
   type NodeEnvironment,
   type TrustProxySetting,

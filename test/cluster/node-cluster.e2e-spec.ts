@@ -9,8 +9,8 @@ import { TestRedisServer } from '../support/redis-server';
 import { WsTestClient } from '../support/ws-test-client';
 
 const ROOT = join(__dirname, '..', '..');
-/** Nest's logger prints the process id: `[Nest] 1234  - … Listening on http://…`. */
-const LISTENING = /\[Nest\] (\d+) .*Listening on http:\/\/[\d.]+:(\d+)/g;
+/** LOG_FORMAT=json lines carry the process id: `{…"pid":1234,…"msg":"Listening on http://…`. */
+const LISTENING = /"pid":(\d+),.*"msg":"Listening on http:\/\/[\d.]+:(\d+)/g;
 
 /**
  * `deploy/cluster.cjs`, the one-machine deployment docs/deployment.md shows: Node's cluster
@@ -69,6 +69,7 @@ describeWithPostgres('Several backend processes on one port (deploy/cluster.cjs)
         env: {
           ...process.env,
           NODE_ENV: 'test',
+          LOG_FORMAT: 'json',
           TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
           HOST: '127.0.0.1',
           PORT: String(port),

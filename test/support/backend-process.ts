@@ -11,6 +11,7 @@ export interface BackendProcess {
   wsUrl: string;
   /** Resolves with the exit code and signal once the process has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything written to stdout and stderr so far. */
   output(): string;
 }
 
@@ -35,9 +36,10 @@ export function spawnBackend(
         PORT: '0',
         HOST: '127.0.0.1',
         NODE_ENV: 'test',
-        // As in backend-test-app.ts: fast hashes, a loose login limit.
+        // As in backend-test-app.ts: fast hashes, loose request limits.
         PASSWORD_HASH_COST: '10',
         THROTTLE_AUTH_LIMIT: '10000',
+        THROTTLE_LIMIT: '1000000',
         TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
         ...env,
       },
@@ -53,8 +55,7 @@ export function spawnBackend(
       child.kill('SIGKILL');
       reject(new Error(`backend did not start within ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
+    const onData = (): void => {
       const match = LISTENING.exec(output);
       if (match === null) return;
       clearTimeout(timer);
@@ -67,6 +68,8 @@ export function spawnBackend(
         output: () => output,
       });
     };
+    // Everything the process writes, to its end, so tests can read the lines logged later.
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then(({ code, signal }) => {
@@ -74,4 +77,12 @@ export function spawnBackend(
       reject(new Error(`backend exited (${code ?? signal}) before listening:\n${output}`));
     });
   });
+}
+
+/** Ends a backend a test started, with SIGKILL, if it is still running; waits for its exit. */
+export async function killIfRunning(backend: BackendProcess | undefined): Promise<void> {
+  if (backend === undefined) return;
+  if (backend.child.exitCode !== null || backend.child.signalCode !== null) return;
+  backend.child.kill('SIGKILL');
+  await backend.exited;
 }

@@ -24,10 +24,15 @@ const BASE_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   JWT_SECRET: 'backend-test-secret-0123456789abcdef',
   HOST: '127.0.0.1',
-  // Fast hashes and a loose login limit, so suites that sign up many users stay fast and under
-  // it; test/backend-abuse.e2e-spec.ts runs with the real defaults.
+  // Fast hashes and loose request limits, so suites that sign up many users or hammer one route
+  // (the fault suites) stay fast and under them; test/backend-abuse.e2e-spec.ts runs with the
+  // real defaults.
   PASSWORD_HASH_COST: '10',
   THROTTLE_AUTH_LIMIT: '10000',
+  THROTTLE_LIMIT: '1000000',
+  // pino-http logs every request at info through its own logger, whatever Nest's `logger`
+  // option says: keep test output to warnings and errors.
+  LOG_LEVEL: 'warn',
 };
 
 /**

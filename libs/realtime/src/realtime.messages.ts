@@ -77,6 +77,43 @@ export const internalError = (): string => 'Internal error.';
 
 export const handshakeGuardFailed = (): string => 'Handshake guard threw an unexpected error';
 
+/** Why the adapter refused a WebSocket handshake, as logged next to the HTTP status. */
+export type HandshakeRefusalReason =
+  | 'no gateway on this path'
+  | 'shutting down'
+  | 'origin not allowed'
+  | 'invalid resume cursor'
+  | 'refused by the handshake guards'
+  | 'handshake guard failed'
+  | 'connection cap reached'
+  | 'ticket already used'
+  | 'handshake failed';
+
+/** Longest `Origin` value logged: the header is the client's to fill. */
+const LOGGED_ORIGIN_MAX_LENGTH = 200;
+
+/**
+ * A refused handshake, for the log: status, reason, path and `Origin` only. Never pass the URL
+ * (its query may hold `?ticket=` or `?token=`) or any other header.
+ */
+export const handshakeRefused = (
+  status: number,
+  reason: HandshakeRefusalReason,
+  path: string,
+  origin: string | undefined,
+): string =>
+  `WebSocket handshake refused with ${status} (${reason}): path ${path}, origin ${
+    origin === undefined ? 'none' : origin.slice(0, LOGGED_ORIGIN_MAX_LENGTH)
+  }`;
+
+/** A connection that ended with a close code other than 1000, 1001 or 1005. */
+export const connectionClosed = (code: number, connectionId: string, userId: string): string =>
+  `WebSocket connection ${connectionId} of user ${userId} closed with ${code}`;
+
+/** The end of the graceful shutdown of connections. */
+export const shutdownDrained = (closed: number, terminated: number, elapsedMs: number): string =>
+  `Shutdown: ${closed} WebSocket connection(s) closed with 1001, ${terminated} terminated after the timeout, in ${elapsedMs} ms`;
+
 export const unidentifiedUser = (): string =>
   'The handshake guards passed but request.user has no user id (sub or id); set resolvePrincipal.';
 

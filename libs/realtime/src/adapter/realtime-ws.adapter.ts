@@ -39,6 +39,7 @@ import {
   REALTIME_OPTIONS,
 } from '../realtime.constants';
 import * as messages from '../realtime.messages';
+import type { HandshakeRefusalReason } from '../realtime.messages';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import { PresenceTracker } from '../presence/presence.tracker';
 import { RealtimeMetrics } from '../metrics/realtime-metrics';
@@ -267,9 +268,20 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     await new Promise<void>((resolve) => host.server.close(() => resolve()));
   }
 
-  /** Answers an upgrade request with an HTTP error, counted by status. */
-  private refuse(socket: Duplex, status: number): void {
+  /**
+   * Answers an upgrade request with an HTTP error, counted by status and logged (info) with the
+   * path and `Origin` only: the query string and headers may hold the credential.
+   */
+  private refuse(
+    request: IncomingMessage,
+    socket: Duplex,
+    status: number,
+    reason: HandshakeRefusalReason,
+  ): void {
     this.services!.metrics.handshake(status);
+    this.logger.log(
+      messages.handshakeRefused(status, reason, pathOf(request.url), request.headers.origin),
+    );
     rejectHandshake(socket, status);
   }
 
@@ -287,17 +299,19 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       // Another library may serve this path on the application's server; answer only if nobody
       // else can.
       if (host.owned || host.server.listenerCount('upgrade') === 1)
-        this.refuse(socket, HttpStatus.NOT_FOUND);
+        this.refuse(request, socket, HttpStatus.NOT_FOUND, 'no gateway on this path');
       return;
     }
-    if (services.lifecycle.isDraining) return this.refuse(socket, HttpStatus.SERVICE_UNAVAILABLE);
+    if (services.lifecycle.isDraining) {
+      return this.refuse(request, socket, HttpStatus.SERVICE_UNAVAILABLE, 'shutting down');
+    }
     if (!isOriginAllowed(request.headers.origin, services.options.allowedOrigins)) {
-      return this.refuse(socket, HttpStatus.FORBIDDEN);
+      return this.refuse(request, socket, HttpStatus.FORBIDDEN, 'origin not allowed');
     }
     // Checked before the guards: cheap, needs no principal, and a refusal spends no ticket.
     const cursor = readResumeCursor(request.url);
     if (cursor === null || (cursor !== undefined && !services.delivery.enabled)) {
-      return this.refuse(socket, HttpStatus.BAD_REQUEST);
+      return this.refuse(request, socket, HttpStatus.BAD_REQUEST, 'invalid resume cursor');
     }
     if (endpoint.guards === null) {
       return this.upgrade(endpoint, request, socket, head, anonymousPrincipal());
@@ -321,10 +335,11 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
             error instanceof Error ? error.stack : String(error),
           );
         }
-        this.refuse(
-          socket,
-          error instanceof HandshakeRejection ? error.status : HttpStatus.INTERNAL_SERVER_ERROR,
-        );
+        if (error instanceof HandshakeRejection) {
+          this.refuse(request, socket, error.status, 'refused by the handshake guards');
+        } else {
+          this.refuse(request, socket, HttpStatus.INTERNAL_SERVER_ERROR, 'handshake guard failed');
+        }
       },
     );
   }
@@ -338,14 +353,16 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
   ): void {
     const { registry, lifecycle, options, tickets, presence } = this.services!;
     if (socket.destroyed) return;
-    if (lifecycle.isDraining) return this.refuse(socket, HttpStatus.SERVICE_UNAVAILABLE);
+    if (lifecycle.isDraining) {
+      return this.refuse(request, socket, HttpStatus.SERVICE_UNAVAILABLE, 'shutting down');
+    }
     const { userId } = principal;
     // Handshakes still claiming their place or taking their ticket hold a place under the cap,
     // and the check and the registration otherwise run in one synchronous stretch (ws completes
     // the upgrade synchronously), so concurrent handshakes of one user cannot both slip under it.
     const pending = this.pendingHandshakes.get(userId) ?? 0;
     if (registry.connectionsOf(userId).size + pending >= options.maxConnectionsPerUser) {
-      return this.refuse(socket, HttpStatus.TOO_MANY_REQUESTS);
+      return this.refuse(request, socket, HttpStatus.TOO_MANY_REQUESTS, 'connection cap reached');
     }
     // With a presence store the cap also holds cluster-wide: one atomic check-and-count there.
     const claiming = presence.claim(userId, options.maxConnectionsPerUser);
@@ -379,24 +396,32 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     const { lifecycle, presence } = this.services!;
     const { userId } = principal;
     let claimed = false;
-    const refusal = async (): Promise<number | undefined> => {
+    const refusal = async (): Promise<
+      { status: number; reason: HandshakeRefusalReason } | undefined
+    > => {
       if (claiming !== undefined) {
         claimed = await claiming;
-        if (!claimed) return HttpStatus.TOO_MANY_REQUESTS;
+        if (!claimed) {
+          return { status: HttpStatus.TOO_MANY_REQUESTS, reason: 'connection cap reached' };
+        }
       }
       const taking = takeTicket();
-      if (taking !== undefined && !(await taking)) return HttpStatus.UNAUTHORIZED;
-      return lifecycle.isDraining ? HttpStatus.SERVICE_UNAVAILABLE : undefined;
+      if (taking !== undefined && !(await taking)) {
+        return { status: HttpStatus.UNAUTHORIZED, reason: 'ticket already used' };
+      }
+      return lifecycle.isDraining
+        ? { status: HttpStatus.SERVICE_UNAVAILABLE, reason: 'shutting down' }
+        : undefined;
     };
     this.holdPlace(userId, 1);
     refusal().then(
-      (status) => {
+      (refused) => {
         this.holdPlace(userId, -1);
-        if (status === undefined && !socket.destroyed) {
+        if (refused === undefined && !socket.destroyed) {
           return this.completeUpgrade(endpoint, request, socket, head, principal, claimed);
         }
         if (claimed) presence.releaseClaim(userId);
-        if (status !== undefined) this.refuse(socket, status);
+        if (refused !== undefined) this.refuse(request, socket, refused.status, refused.reason);
       },
       (error: unknown) => {
         this.holdPlace(userId, -1);
@@ -405,7 +430,7 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
           messages.handshakeGuardFailed(),
           error instanceof Error ? error.stack : String(error),
         );
-        this.refuse(socket, HttpStatus.INTERNAL_SERVER_ERROR);
+        this.refuse(request, socket, HttpStatus.INTERNAL_SERVER_ERROR, 'handshake failed');
       },
     );
   }
@@ -581,6 +606,12 @@ function createSocketListeners(
       const connection = RealtimeConnection.of(this);
       if (connection === undefined) return;
       services().metrics.closed(code);
+      // Normal closes (client left, shutdown, no status) are the bulk and stay unlogged: Nest's
+      // Logger cannot tell whether a level is on, so even a debug line would cost a string per
+      // close. The others (1006 drops, 1008/1009/1011/1013, 4xxx) are what an operator looks for.
+      if (!NORMAL_CLOSE_CODES.has(code)) {
+        socketLogger.log(messages.connectionClosed(code, connection.id, connection.userId));
+      }
       services().registry.remove(connection);
       services().expiry.untrack(connection);
       if (connection.streams !== undefined) {
@@ -609,6 +640,9 @@ function logSocketError(this: WebSocket, error: Error & { code?: string }): void
 }
 
 const UPGRADE_REQUIRED = 426;
+
+/** 1000 normal, 1001 going away, 1005 no status: closes not worth a log line each. */
+const NORMAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1005]);
 
 /** A connection to a public gateway without guards: a user of its own. */
 function anonymousPrincipal(): RealtimePrincipal {

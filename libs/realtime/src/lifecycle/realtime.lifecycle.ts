@@ -1,6 +1,7 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import { REALTIME_OPTIONS } from '../realtime.constants';
+import * as messages from '../realtime.messages';
 import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-options.interface';
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import { ConnectionRegistry } from '../registry/connection-registry';
@@ -12,6 +13,7 @@ import { ConnectionRegistry } from '../registry/connection-registry';
  */
 @Injectable()
 export class RealtimeLifecycle implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('RealtimeLifecycle');
   private draining = false;
 
   constructor(
@@ -29,17 +31,26 @@ export class RealtimeLifecycle implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    const started = Date.now();
     const sockets = [...this.registry.all()].map((connection) => connection.socket);
-    await Promise.all(sockets.map((socket) => this.closeGracefully(socket)));
+    const outcomes = await Promise.all(sockets.map((socket) => this.closeGracefully(socket)));
+    const terminated = outcomes.filter((outcome) => outcome === 'terminated').length;
+    const closed = outcomes.filter((outcome) => outcome === 'closed').length;
+    this.logger.log(messages.shutdownDrained(closed, terminated, Date.now() - started));
   }
 
-  private closeGracefully(socket: WebSocket): Promise<void> {
-    if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+  /** Closes with 1001 and waits for the peer's answer, or terminates once the timeout is up. */
+  private closeGracefully(socket: WebSocket): Promise<'closed' | 'terminated' | 'gone'> {
+    if (socket.readyState === WebSocket.CLOSED) return Promise.resolve('gone');
     return new Promise((resolve) => {
-      const timer = setTimeout(() => socket.terminate(), this.options.shutdownTimeoutMs);
+      let terminated = false;
+      const timer = setTimeout(() => {
+        terminated = true;
+        socket.terminate();
+      }, this.options.shutdownTimeoutMs);
       socket.once('close', () => {
         clearTimeout(timer);
-        resolve();
+        resolve(terminated ? 'terminated' : 'closed');
       });
       socket.close(RealtimeCloseCode.GOING_AWAY, RealtimeCloseReason.SHUTDOWN);
     });
