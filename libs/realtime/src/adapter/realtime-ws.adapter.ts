@@ -606,9 +606,10 @@ function createSocketListeners(
       const connection = RealtimeConnection.of(this);
       if (connection === undefined) return;
       services().metrics.closed(code);
-      // Normal closes (client left, shutdown, no status) are the bulk and stay unlogged: Nest's
-      // Logger cannot tell whether a level is on, so even a debug line would cost a string per
-      // close. The others (1006 drops, 1008/1009/1011/1013, 4xxx) are what an operator looks for.
+      // Normal closes (client left, shutdown, no status) and drops (1006: a phone lost its
+      // network) are the bulk and stay unlogged (`closes_total` counts them): Nest's Logger
+      // cannot tell whether a level is on, so even a debug line would cost a string per close.
+      // The others (1008/1009/1011/1013, 4xxx: the server's policy) are what an operator looks for.
       if (!NORMAL_CLOSE_CODES.has(code)) {
         socketLogger.log(messages.connectionClosed(code, connection.id, connection.userId));
       }
@@ -642,7 +643,7 @@ function logSocketError(this: WebSocket, error: Error & { code?: string }): void
 const UPGRADE_REQUIRED = 426;
 
 /** 1000 normal, 1001 going away, 1005 no status: closes not worth a log line each. */
-const NORMAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1005]);
+const NORMAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1005, 1006]);
 
 /** A connection to a public gateway without guards: a user of its own. */
 function anonymousPrincipal(): RealtimePrincipal {
