@@ -2,9 +2,8 @@
 // README.md). Only the `ws` client cases: the socket.io client cases are out of scope.
 import type { INestApplication, Type } from '@nestjs/common';
 import { WebSocketGateway, WsException } from '@nestjs/websockets';
-import { RealtimeCloseCode, RealtimeCloseReason, RealtimeErrorCode } from '@nest-realtime/core';
 import { WsTestClient } from '../support/ws-test-client';
-import { createNestApp, gatewayUrl } from './nest-compat.app';
+import { createNestApp, expectRefusedByTheHook, gatewayUrl } from './nest-compat.app';
 
 @WebSocketGateway()
 class SyncRejectingGateway {
@@ -41,21 +40,7 @@ describe('WebSocketGateway - connection hook errors', () => {
 
       ws = await WsTestClient.open(await gatewayUrl(app));
 
-      // Upstream's payload plus this module's stable `code`.
-      expect(await ws.next()).toEqual({
-        event: 'exception',
-        data: {
-          status: 'error',
-          message: 'Unauthorized',
-          code: RealtimeErrorCode.BAD_REQUEST,
-          cause: { pattern: 'handleConnection' },
-        },
-      });
-      // Stricter by design: the refused connection is then closed (upstream leaves it open).
-      expect(await ws.closed).toEqual({
-        code: RealtimeCloseCode.POLICY_VIOLATION,
-        reason: RealtimeCloseReason.CONNECTION_REFUSED,
-      });
+      await expectRefusedByTheHook(ws);
     });
   });
 });

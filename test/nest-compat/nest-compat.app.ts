@@ -1,6 +1,13 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { RealtimeModule, RealtimeWsAdapter } from '@nest-realtime/core';
+import {
+  RealtimeCloseCode,
+  RealtimeCloseReason,
+  RealtimeErrorCode,
+  RealtimeModule,
+  RealtimeWsAdapter,
+} from '@nest-realtime/core';
+import type { WsTestClient } from '../support/ws-test-client';
 
 /**
  * The module import of the port: Nest's wire format, gateways without a path of their own on `/`
@@ -45,4 +52,26 @@ export async function serverUrl(
   if (port !== undefined) return `ws://127.0.0.1:${port}${path}`;
   const url = new URL(await app.getUrl());
   return `ws://127.0.0.1:${url.port}${path}`;
+}
+
+/**
+ * What upstream's hook specs expect a ws client to get from a `handleConnection` that throws
+ * `WsException('Unauthorized')`: the exception event (upstream's payload plus this module's
+ * stable `code`); then, stricter by design, the refused connection is closed (upstream leaves it
+ * open).
+ */
+export async function expectRefusedByTheHook(ws: WsTestClient): Promise<void> {
+  expect(await ws.next()).toEqual({
+    event: 'exception',
+    data: {
+      status: 'error',
+      message: 'Unauthorized',
+      code: RealtimeErrorCode.BAD_REQUEST,
+      cause: { pattern: 'handleConnection' },
+    },
+  });
+  expect(await ws.closed).toEqual({
+    code: RealtimeCloseCode.POLICY_VIOLATION,
+    reason: RealtimeCloseReason.CONNECTION_REFUSED,
+  });
 }

@@ -3,9 +3,8 @@
 import { Inject, Injectable, Scope, type INestApplication } from '@nestjs/common';
 import { REQUEST } from '@nestjs/core';
 import { WebSocketGateway, WsException } from '@nestjs/websockets';
-import { RealtimeCloseCode, RealtimeCloseReason, RealtimeErrorCode } from '@nest-realtime/core';
 import { WsTestClient } from '../support/ws-test-client';
-import { createNestApp, gatewayUrl } from './nest-compat.app';
+import { createNestApp, expectRefusedByTheHook, gatewayUrl } from './nest-compat.app';
 
 @Injectable({ scope: Scope.REQUEST })
 class ConnectionState {
@@ -37,20 +36,6 @@ describe('WebSocketGateway request scope - connection hook errors', () => {
 
     ws = await WsTestClient.open(await gatewayUrl(app));
 
-    // Upstream's payload plus this module's stable `code`.
-    expect(await ws.next()).toEqual({
-      event: 'exception',
-      data: {
-        status: 'error',
-        message: 'Unauthorized',
-        code: RealtimeErrorCode.BAD_REQUEST,
-        cause: { pattern: 'handleConnection' },
-      },
-    });
-    // Stricter by design: the refused connection is then closed (upstream leaves it open).
-    expect(await ws.closed).toEqual({
-      code: RealtimeCloseCode.POLICY_VIOLATION,
-      reason: RealtimeCloseReason.CONNECTION_REFUSED,
-    });
+    await expectRefusedByTheHook(ws);
   });
 });

@@ -5,9 +5,8 @@ import type { ResolvedRealtimeOptions } from '../options/resolved-realtime-optio
 import { RealtimeCloseCode, RealtimeCloseReason } from '../protocol/realtime-codes';
 import { ConnectionRegistry } from '../registry/connection-registry';
 import type { RealtimeConnection } from '../registry/realtime-connection';
-import { encodeError } from '../protocol/frame.codec';
 import type { ErrorFrameData } from '../protocol/frame.interface';
-import { encodeNestException, toNestFrame, type ExceptionCause } from '../protocol/wire-format';
+import { encodeErrorIn, toNestFrame, type ExceptionCause } from '../protocol/wire-format';
 import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import type { PreparedFrame } from './prepared-frame';
 import { idleTcpSocket, tcpSocketOf } from './ws-internals';
@@ -63,10 +62,7 @@ export class ConnectionSender {
     replyTo: string | undefined,
     cause: ExceptionCause | undefined,
   ): boolean {
-    return this.sendRaw(
-      connection,
-      connection.nestFrames ? encodeNestException(error, cause) : encodeError(error, replyTo),
-    );
+    return this.sendRaw(connection, encodeErrorIn(connection.nestFrames, error, replyTo, cause));
   }
 
   /**

@@ -145,8 +145,7 @@ export class MessageDispatcher {
     } catch (error) {
       message.failure = toErrorFrameData(error);
     }
-    if (connection.nestFrames) this.deliverAsNest(connection, message, result);
-    else this.deliver(connection, message, result);
+    this.deliver(connection, message, result);
   }
 
   /** Handles a built-in message type (one of `builtInMessages`). */
@@ -185,10 +184,7 @@ export class MessageDispatcher {
     if (result instanceof Promise) {
       result.then(
         (value: unknown) => this.settle(connection, message, value, alwaysReply),
-        (error: unknown) => {
-          message.failure = toErrorFrameData(error);
-          this.finish(connection, message, undefined, alwaysReply);
-        },
+        (error: unknown) => this.fail(connection, message, error),
       );
       return;
     }
@@ -196,9 +192,10 @@ export class MessageDispatcher {
   }
 
   /**
-   * Sends what a gateway handler returned, in this module's format: a `WsResponse` as the event
-   * it names (always), any other value as the reply (when asked, with `id`), and every emission of
-   * an Observable in order, the last one carrying `replyTo`.
+   * Sends what a gateway handler returned. In this module's format: a `WsResponse` as the event
+   * it names (always), any other value as the reply (when asked, with `id`). In the `'nest'`
+   * format, as `@nestjs/platform-ws` does: every value that is not `null` or `undefined`, as JSON
+   * text, as it is. An Observable's emissions go out one by one ({@link stream}).
    */
   private deliver(connection: RealtimeConnection, message: InboundMessage, result: unknown): void {
     if (result instanceof Promise) {
@@ -208,39 +205,11 @@ export class MessageDispatcher {
       );
       return;
     }
-    if (isObservable(result)) {
-      this.stream(connection, message, result, false);
-      return;
-    }
-    if (message.failure === undefined && isEventResponse(result)) {
-      this.sendValue(connection, message, result, message.id);
-      return;
-    }
-    this.finish(connection, message, result, false);
-  }
-
-  /**
-   * Sends what a gateway handler returned as `@nestjs/platform-ws` does: every value that is not
-   * `null` or `undefined` (a Promise's, each of an Observable's) as JSON text, as it is.
-   */
-  private deliverAsNest(
-    connection: RealtimeConnection,
-    message: InboundMessage,
-    result: unknown,
-  ): void {
-    if (result instanceof Promise) {
-      result.then(
-        (value: unknown) => this.deliverAsNest(connection, message, value),
-        (error: unknown) => this.fail(connection, message, error),
-      );
-      return;
-    }
-    if (isObservable(result)) {
-      this.stream(connection, message, result, true);
-      return;
-    }
-    if (message.failure !== undefined) this.finish(connection, message, undefined, false);
-    else this.sendNestValue(connection, message, result);
+    if (isObservable(result)) this.stream(connection, message, result);
+    else if (message.failure !== undefined) this.finish(connection, message, undefined, false);
+    else if (connection.nestFrames) this.sendNestValue(connection, message, result);
+    else if (isEventResponse(result)) this.sendValue(connection, message, result, message.id);
+    else this.finish(connection, message, result, false);
   }
 
   /**
@@ -253,8 +222,8 @@ export class MessageDispatcher {
     connection: RealtimeConnection,
     message: InboundMessage,
     source: Observable<unknown>,
-    asNest: boolean,
   ): void {
+    const asNest = connection.nestFrames;
     const holdLast = !asNest && message.id !== undefined;
     let held: unknown;
     let holding = false;
@@ -343,16 +312,7 @@ export class MessageDispatcher {
     if (message.failure !== undefined) {
       this.sendError(connection, message.failure, message.id, causeOf(message), message.type);
     } else if (alwaysReply || message.id !== undefined) {
-      let frame: string;
-      try {
-        frame = encodeReply(message.type, value, message.id);
-      } catch (error) {
-        // A value JSON cannot hold (a BigInt, a cycle): the handler's bug, answered as one.
-        const failure = toErrorFrameData(error);
-        this.sendError(connection, failure, message.id, causeOf(message), message.type);
-        return;
-      }
-      this.sender.send(connection, frame);
+      this.sendValue(connection, message, value, message.id);
     }
   }
 

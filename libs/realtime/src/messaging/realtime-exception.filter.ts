@@ -9,10 +9,9 @@ import {
 import { WsException } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import * as messages from '../realtime.messages';
-import { encodeError } from '../protocol/frame.codec';
 import type { ErrorFrameData } from '../protocol/frame.interface';
 import { RealtimeErrorCode } from '../protocol/realtime-codes';
-import { encodeNestException } from '../protocol/wire-format';
+import { encodeErrorIn } from '../protocol/wire-format';
 import { RealtimeConnection } from '../registry/realtime-connection';
 import { InboundMessage } from './inbound-message';
 import { RealtimeException } from './realtime.exception';
@@ -39,12 +38,9 @@ export class RealtimeExceptionFilter implements WsExceptionFilter {
     const client = host.switchToWs().getClient<WebSocket>();
     if (client.readyState !== client.OPEN) return;
     const pattern: unknown = host.switchToWs().getPattern();
-    client.send(
-      RealtimeConnection.of(client)?.nestFrames === true
-        ? encodeNestException(error, typeof pattern === 'string' ? { pattern } : undefined)
-        : encodeError(error, undefined),
-      { compress: false },
-    );
+    const nestFrames = RealtimeConnection.of(client)?.nestFrames === true;
+    const cause = typeof pattern === 'string' ? { pattern } : undefined;
+    client.send(encodeErrorIn(nestFrames, error, undefined, cause), { compress: false });
   }
 }
 

@@ -1,3 +1,4 @@
+import { encodeError } from './frame.codec';
 import type { ErrorFrameData } from './frame.interface';
 
 /**
@@ -69,6 +70,19 @@ export function encodeNestException(
   if (error.details !== undefined) data.details = error.details;
   if (cause !== undefined) data.cause = cause;
   return JSON.stringify({ event: 'exception', data });
+}
+
+/**
+ * An error as a connection of either format gets it: an `error` frame answering `replyTo`, or
+ * in the `'nest'` format an `exception` event about `cause`.
+ */
+export function encodeErrorIn(
+  nestFrames: boolean,
+  error: ErrorFrameData,
+  replyTo: string | undefined,
+  cause: ExceptionCause | undefined,
+): string {
+  return nestFrames ? encodeNestException(error, cause) : encodeError(error, replyTo);
 }
 
 /** A `WsResponse`: `{ event, data }`, the value a handler returns to send an event of its choice. */

@@ -26,7 +26,8 @@ export class RealtimeConnection {
   endpoint: GatewayEndpoint | undefined = undefined;
   /**
    * Whether the connection speaks the `'nest'` wire format (`{"event", "data"}`), as its
-   * gateway chose; set once, before its first frame.
+   * gateway chose; set once, before its first frame. A copy of its endpoint's, so that a
+   * fan-out's per-socket check reads no second object.
    */
   nestFrames = false;
   /** Nest's handlers bound to this socket, in the gateway's order. */
