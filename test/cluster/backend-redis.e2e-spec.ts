@@ -1,4 +1,4 @@
-import type { BackendProcess } from '../support/backend-process';
+import { waitForOutput, type BackendProcess } from '../support/backend-process';
 import { BackendCluster, signUp } from '../support/backend-cluster';
 import { jsonRequest, type JsonReply } from '../support/json-request';
 import { describeWithPostgres } from '../support/postgres';
@@ -67,7 +67,11 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
       timeoutMs: 10_000,
     });
 
+    // The bus's state changes are info lines (an operator's first clue), once each way.
+    await waitForOutput(backend, /Cluster bus up: /);
+    const beforeOutage = backend.output().length;
     await redis.kill();
+    await waitForOutput(backend, /Cluster bus down \(/, beforeOutage);
     const degraded = await healthUntil(backend, (reply) => reply.body?.redis === 'down');
     expect(degraded.status).toBe(200);
     expect(degraded.body).toMatchObject({ status: 'degraded', database: 'up', redis: 'down' });
@@ -104,7 +108,15 @@ describeWithPostgres('The backend on several instances (REDIS_URL)', () => {
     );
     expect(elsewhere.pending.filter((frame) => frame.type === 'notification')).toEqual([]);
 
+    const beforeRestart = backend.output().length;
     await redis.restart();
+    await waitForOutput(backend, /Cluster bus up: /, beforeRestart);
+    expect(
+      backend
+        .output()
+        .slice(beforeOutage)
+        .match(/Cluster bus down \(/g),
+    ).toHaveLength(1);
     const back = await healthUntil(backend, (reply) => reply.body?.redis === 'up');
     expect(back.body).toMatchObject({ status: 'ok', redis: 'up' });
     const ready = await jsonRequest(`${backend.httpUrl}/health/ready`, { timeoutMs: 5_000 });

@@ -86,3 +86,44 @@ export async function killIfRunning(backend: BackendProcess | undefined): Promis
   backend.child.kill('SIGKILL');
   await backend.exited;
 }
+
+/**
+ * Resolves with the first match of `pattern` in what the backend writes from character `from`
+ * of its output on (see {@link BackendProcess.output}), as soon as it is written; rejects after
+ * `timeoutMs` or when the process exits first.
+ */
+export function waitForOutput(
+  backend: BackendProcess,
+  pattern: RegExp,
+  from = 0,
+  timeoutMs = 15_000,
+): Promise<RegExpExecArray> {
+  const { stdout, stderr } = backend.child;
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const match = pattern.exec(backend.output().slice(from));
+      if (match === null) return;
+      done();
+      resolve(match);
+    };
+    const exited = (): void => {
+      done();
+      reject(new Error(`backend exited before writing ${pattern}:\n${backend.output()}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`backend did not write ${pattern} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      stdout?.off('data', check);
+      stderr?.off('data', check);
+      backend.child.off('exit', exited);
+    };
+    // Registered after spawnBackend's own listeners, so output() already holds each chunk.
+    stdout?.on('data', check);
+    stderr?.on('data', check);
+    backend.child.once('exit', exited);
+    check();
+  });
+}

@@ -6,6 +6,7 @@ import {
   type CanActivate,
   type ExecutionContext,
   type INestApplication,
+  type LoggerService,
   type Type,
 } from '@nestjs/common';
 import { JwtModule, JwtService } from '@nestjs/jwt';
@@ -125,6 +126,7 @@ export interface LibraryTestApp {
 export async function startLibraryTestApp(
   options: RealtimeModuleOptions = {},
   adapterOptions?: RealtimeWsAdapterOptions,
+  logger?: LoggerService,
 ): Promise<LibraryTestApp> {
   @Module({
     imports: [
@@ -136,7 +138,7 @@ export async function startLibraryTestApp(
   class LibraryTestModule {}
 
   const moduleRef = await Test.createTestingModule({ imports: [LibraryTestModule] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication({ logger: logger ?? ['error', 'warn'] });
   const adapter = new RealtimeWsAdapter(app, adapterOptions);
   app.useWebSocketAdapter(adapter);
   await app.listen(0, '127.0.0.1');

@@ -147,6 +147,20 @@ export const remindersNeedDeliveryLog = (): string =>
 
 export const reminderRoundFailed = (): string => 'Firing due reminders failed; retrying.';
 
+export const reminderCatchUp = (
+  reason: 'startup' | 'recovery',
+  reminders: number,
+  entries: number,
+  maxLatenessMs: number,
+): string =>
+  `Reminder catch-up ${reason === 'startup' ? 'at startup' : 'after a failed round'}: ${
+    reminders === 0
+      ? 'nothing was due'
+      : `fired ${reminders} reminder(s) (${entries} log entries), up to ${(
+          maxLatenessMs / 1000
+        ).toFixed(1)} s after their due time`
+  }.`;
+
 export const reminderDueAtNotFinite = (dueAt: unknown): string =>
   `A reminder's dueAt must be a finite number of ms since the epoch (got ${String(dueAt)}); nothing was stored.`;
 

@@ -13,6 +13,13 @@ import type { ReminderStore } from './reminder.store';
 import { RealtimeMetrics } from '../metrics/realtime-metrics';
 import type { DeliveryLogEntry } from '../durable/delivery-log-entry.interface';
 
+/** What a run of rounds fired, for the catch-up line. */
+interface CatchUpTotals {
+  reminders: number;
+  entries: number;
+  maxLatenessMs: number;
+}
+
 /** Reminders fired per transaction. */
 const ROUND_SIZE = 500;
 
@@ -41,6 +48,12 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  /**
+   * Why the next run is a catch-up whose totals are logged: the first run at startup fires what
+   * came due while no instance was running, the first run after a failed one what came due
+   * during the outage. Undefined for the ordinary runs the timer makes (no line per firing).
+   */
+  private catchUp: 'startup' | 'recovery' | undefined = 'startup';
 
   constructor(
     @Inject(REALTIME_OPTIONS) private readonly options: ResolvedRealtimeOptions,
@@ -86,16 +99,21 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async runRounds(store: ReminderStore): Promise<void> {
+    const totals: CatchUpTotals = { reminders: 0, entries: 0, maxLatenessMs: 0 };
     try {
       let fired: number;
       for (;;) {
-        ({ result: fired } = await this.delivery.commit(async () => {
-          const round = await store.fireDue(ROUND_SIZE);
-          this.countLateness(round.written);
-          return { written: round.written, result: round.fired };
-        }));
+        const { result: round } = await this.delivery.commit(async () => {
+          const result = await store.fireDue(ROUND_SIZE);
+          return { written: result.written, result };
+        });
+        fired = round.fired;
+        totals.reminders += fired;
+        totals.entries += round.written.length;
+        this.countLateness(totals, round.written);
         if (fired < ROUND_SIZE || this.stopped) break;
       }
+      this.logCatchUp(totals);
       if (this.stopped) return;
       const delay = await this.nextDelay(store);
       this.arm(
@@ -104,7 +122,9 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
           : delay,
       );
     } catch (error) {
-      // The sweep retries; nothing was committed for the failed round.
+      // The sweep retries; nothing was committed for the failed round. Rounds that did commit
+      // before it are in the totals of the recovery run's line.
+      this.catchUp ??= 'recovery';
       this.logger.error(
         messages.reminderRoundFailed(),
         error instanceof Error ? error.stack : String(error),
@@ -112,14 +132,33 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  /** How late each fired occurrence is: its firing time after its due time (the store's clock). */
-  private countLateness(written: readonly DeliveryLogEntry[]): void {
+  /**
+   * How late each fired occurrence is: its firing time after its due time (the store's clock),
+   * into the histogram and the run's totals.
+   */
+  private countLateness(totals: CatchUpTotals, written: readonly DeliveryLogEntry[]): void {
     for (const entry of written) {
       const firing = entry.data as { dueAt?: unknown; firedAt?: unknown };
       if (typeof firing.dueAt !== 'string' || typeof firing.firedAt !== 'string') continue;
       const lateness = Date.parse(firing.firedAt) - Date.parse(firing.dueAt);
-      if (Number.isFinite(lateness)) this.metrics.reminderLatenessMs.observe(Math.max(0, lateness));
+      if (!Number.isFinite(lateness)) continue;
+      const late = Math.max(0, lateness);
+      this.metrics.reminderLatenessMs.observe(late);
+      if (late > totals.maxLatenessMs) totals.maxLatenessMs = late;
     }
+  }
+
+  /**
+   * One info line with the totals of a catch-up run (at startup, after a failed run), so an
+   * operator sees what an outage left to fire and how late it went out. Ordinary runs are quiet.
+   */
+  private logCatchUp(totals: CatchUpTotals): void {
+    const reason = this.catchUp;
+    if (reason === undefined) return;
+    this.catchUp = undefined;
+    this.logger.log(
+      messages.reminderCatchUp(reason, totals.reminders, totals.entries, totals.maxLatenessMs),
+    );
   }
 
   /**
