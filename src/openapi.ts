@@ -4,6 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 /** Name of the bearer scheme that guarded routes refer to (`@ApiBearerAuth(BEARER)`). */
 export const BEARER = 'bearer';
 
+/** Name of the scheme `GET /metrics` refers to when METRICS_TOKEN is set. */
+export const METRICS_BEARER = 'metrics-token';
+
 /**
  * Serves the REST API's OpenAPI document at `/docs` (UI) and `/docs-json`. Schemas come from
  * the DTOs' class-validator rules and TSDoc comments (the `@nestjs/swagger` compiler plugin in
@@ -18,6 +21,14 @@ export function setupOpenApi(app: INestApplication): void {
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER)
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'METRICS_TOKEN, when the deployment sets one (a scraper credential).',
+      },
+      METRICS_BEARER,
+    )
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), {
     jsonDocumentUrl: 'docs-json',

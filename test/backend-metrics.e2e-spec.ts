@@ -88,4 +88,27 @@ describe('Reference backend: GET /metrics', () => {
     expect(closed.get('nest_realtime_connections')).toBe(0);
     expect(closed.get('nest_realtime_closes_total{code="1005"}')).toBe(1);
   });
+
+  it('asks for METRICS_TOKEN as a bearer token when it is set; the probes stay open', async () => {
+    await backend.close();
+    const token = 'metrics-token-0123456789abcdef';
+    backend = await startBackend({ METRICS_TOKEN: token });
+    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${token}`, token]) {
+      const get = request(backend.http).get('/metrics');
+      const refused = await (authorization === undefined
+        ? get
+        : get.set('authorization', authorization));
+      expect(refused.status).toBe(401);
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+      expect(refused.text).not.toContain('nest_realtime_');
+      expect(refused.text).not.toContain(token);
+    }
+    const scraped = await request(backend.http)
+      .get('/metrics')
+      .set('authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(scraped.text).toMatch(/^nest_realtime_connections 0$/m);
+    // The probes stay open: a load balancer carries no scraper's credential.
+    await request(backend.http).get('/health/ready').expect(200);
+  });
 });

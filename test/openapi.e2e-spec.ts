@@ -80,6 +80,11 @@ describe('OpenAPI document at /docs', () => {
     expect(secured('get', '/presence/{userId}')).toBe(true);
     expect(secured('post', '/auth/login')).toBe(false);
     expect(secured('get', '/health')).toBe(false);
+    // The scraper's own credential (METRICS_TOKEN), not a user's JWT.
+    expect(document.components.securitySchemes['metrics-token']).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
+    expect(document.paths['/metrics'].get.security).toEqual([{ 'metrics-token': [] }]);
   });
 
   it("carries the DTOs' validation rules and the Idempotency-Key header", () => {

@@ -101,6 +101,8 @@ export interface AppConfig {
   redisUrl: string | undefined;
   /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
   postgresTimeouts: PostgresTimeouts;
+  /** METRICS_TOKEN: the bearer token `GET /metrics` requires, when set. Never log it. */
+  metricsToken: string | undefined;
   idempotency: IdempotencySettings;
   http: HttpSettings;
   allowedOrigins: string[];

@@ -75,6 +75,11 @@ export class AppConfigService {
     return this.config.redisUrl;
   }
 
+  /** METRICS_TOKEN: the bearer token `GET /metrics` requires, when set. Never log it. */
+  get metricsToken(): string | undefined {
+    return this.config.metricsToken;
+  }
+
   /** DATABASE_*_TIMEOUT_MS: bounds on every PostgreSQL connection. */
   get postgresTimeouts(): PostgresTimeouts {
     return { ...this.config.postgresTimeouts };

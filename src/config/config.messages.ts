@@ -72,6 +72,11 @@ export function redisNeedsPostgres(): string {
   return 'REDIS_URL needs DATABASE_URL: several instances share one PostgreSQL database (SQLite serves a single process)';
 }
 
+/** METRICS_TOKEN that a scraper's credential should not be (never shows the value). */
+export function metricsTokenTooShort(): string {
+  return 'METRICS_TOKEN must be at least 16 characters (a random one: openssl rand -hex 32)';
+}
+
 /** TRUST_PROXY in none of the forms Express takes. */
 export function trustProxyInvalid(): string {
   return (

@@ -156,6 +156,16 @@ describe('validateEnvironment', () => {
     expect(invalid.message).not.toContain('secret');
   });
 
+  it('takes a METRICS_TOKEN of 16 characters or more, and never echoes a short one', () => {
+    expect(validateEnvironment({}).METRICS_TOKEN).toBeUndefined();
+    const token = 'a'.repeat(16);
+    expect(validateEnvironment({ METRICS_TOKEN: token }).METRICS_TOKEN).toBe(token);
+    const short = validationError({ METRICS_TOKEN: 'hunter2-scrape' });
+    expect(short.variables).toEqual(['METRICS_TOKEN']);
+    expect(short.problems).toEqual([messages.metricsTokenTooShort()]);
+    expect(short.message).not.toContain('hunter2');
+  });
+
   it('accepts production with JWT_SECRET and never echoes values in its messages', () => {
     expect(
       validateEnvironment({ NODE_ENV: 'production', JWT_SECRET: 's3cr3t-value' }).JWT_SECRET,

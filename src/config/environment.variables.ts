@@ -9,6 +9,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidateIf,
 } from 'class-validator';
 import {
@@ -152,6 +153,17 @@ export class EnvironmentVariables {
   )
   @IsString({ message: messages.jwtSecretRequired() })
   JWT_SECRET?: string;
+
+  /**
+   * A bearer token `GET /metrics` requires when set (Prometheus' `authorization` in a scrape
+   * config); at least 16 characters. Unset: `/metrics` is open, for a scraper on a private
+   * network or a proxy that keeps it internal.
+   */
+  @Expose()
+  @ValidateIf((env: EnvironmentVariables) => env.METRICS_TOKEN !== undefined)
+  @MinLength(16, { message: messages.metricsTokenTooShort() })
+  @IsString({ message: messages.metricsTokenTooShort() })
+  METRICS_TOKEN?: string;
 
   /** Lifetime of an access token in seconds. Default `3600`. */
   @Expose()

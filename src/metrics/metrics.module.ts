@@ -4,6 +4,7 @@ import { ClusterModule } from '../cluster/cluster.module';
 import { HealthModule } from '../health/health.module';
 import { DependencyHealthExporter } from './dependency-health.exporter';
 import { MetricsController } from './metrics.controller';
+import { MetricsTokenGuard } from './metrics-token.guard';
 import { PROMETHEUS_REGISTRY } from './metrics.constants';
 import { RealtimeMetricsExporter } from './realtime-metrics.exporter';
 
@@ -27,6 +28,7 @@ import { RealtimeMetricsExporter } from './realtime-metrics.exporter';
     },
     RealtimeMetricsExporter,
     DependencyHealthExporter,
+    MetricsTokenGuard,
   ],
   exports: [PROMETHEUS_REGISTRY],
 })
