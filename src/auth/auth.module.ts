@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
+import { ClusterModule } from '../cluster/cluster.module';
 import { AppConfigModule } from '../config/app-config.module';
 import { AppConfigService } from '../config/app-config.service';
 import { UsersModule } from '../users/users.module';
@@ -20,6 +21,7 @@ import { RolesGuard } from './roles.guard';
 @Module({
   imports: [
     AppConfigModule,
+    ClusterModule,
     UsersModule,
     JwtModule.registerAsync({
       imports: [AppConfigModule],

@@ -40,14 +40,14 @@ export class AuthService {
    * @throws RetryLaterException (429) while the username is backed off after failed logins.
    */
   async login(username: string, password: string, clientIp?: string): Promise<AccessToken> {
-    this.backoff.assertAllowed(username);
+    await this.backoff.assertAllowed(username);
     const user = await this.users.verifyCredentials(username, password);
     if (user === undefined) {
-      this.backoff.recordFailure(username);
+      await this.backoff.recordFailure(username);
       this.logger.log(messages.loginFailed(username, clientIp));
       throw new UnauthorizedException(messages.invalidUsernameOrPassword());
     }
-    this.backoff.recordSuccess(username);
+    await this.backoff.recordSuccess(username);
     const claims: AuthUser = {
       sub: user.id,
       username: user.username,

@@ -11,15 +11,22 @@ export interface JsonReply {
 /** A request to a backend this test started: JSON in and out, a bearer token, a time bound. */
 export async function jsonRequest(
   url: string,
-  options: { method?: string; token?: string; body?: unknown; timeoutMs: number },
+  options: {
+    method?: string;
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    timeoutMs: number;
+  },
 ): Promise<JsonReply> {
-  const { method = 'GET', token, body, timeoutMs } = options;
+  const { method = 'GET', token, body, headers, timeoutMs } = options;
   const started = performance.now();
   const response = await fetch(url, {
     method,
     headers: {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
