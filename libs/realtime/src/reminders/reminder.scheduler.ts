@@ -33,11 +33,12 @@ const CLAIMED_ELSEWHERE_RETRY_MS = 100;
 /**
  * Fires due reminders. The database is the source of truth: a timer wakes the scheduler when
  * the next reminder is due, a sweep every `reminderSweepIntervalMs` runs as a safety net (both
- * the module's own timers, not the host's `SchedulerRegistry`), and a round at startup fires what came due while the server was down (with
- * its original `dueAt`). Each round claims, logs and advances in one transaction, then pushes
- * live through {@link DurableDelivery}. The timer's delay comes from the store's clock when the
- * store can tell ({@link ReminderStore.nextDueIn}), so several instances on one database agree
- * on "now" whatever their own clocks say.
+ * the module's own timers, not the host's `SchedulerRegistry`), and a round at startup fires
+ * what came due while the server was down (with its original `dueAt`). Each round claims, logs
+ * and advances in one transaction, then pushes live through {@link DurableDelivery}. The timer's
+ * delay comes from the store's clock when the store can tell ({@link ReminderStore.nextDueIn}),
+ * so several instances on one database agree on "now" whatever their own clocks say. The run at
+ * startup and the first one after a failure log their totals at info (`Reminder catch-up …`).
  */
 @Injectable()
 export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -122,8 +123,8 @@ export class ReminderScheduler implements OnApplicationBootstrap, BeforeApplicat
           : delay,
       );
     } catch (error) {
-      // The sweep retries; nothing was committed for the failed round. Rounds that did commit
-      // before it are in the totals of the recovery run's line.
+      // The sweep retries; nothing was committed for the failed round. The next run that
+      // succeeds logs its totals (rounds of this run that committed are only in the histogram).
       this.catchUp ??= 'recovery';
       this.logger.error(
         messages.reminderRoundFailed(),
