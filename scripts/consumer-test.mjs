@@ -355,6 +355,17 @@ async function runCase({ name, durable, lowest, cluster = false }) {
           ]),
         JSON.stringify(rows),
       );
+      // The README's StatsController: the module's counters, read by the app.
+      const stats = await getJson(`${url}/realtime-stats`, 'alice-token');
+      check(
+        'RealtimeMetrics through the app: handshakes, messages and durable commits counted',
+        stats.handshakes?.['101'] >= 1 &&
+          stats.handshakes?.['401'] >= 1 &&
+          stats.messages?.say >= 1 &&
+          stats.durableCommits >= 2 &&
+          stats.pushedFrames >= 1,
+        JSON.stringify(stats),
+      );
     }
 
     await browserCheck(url);
@@ -437,6 +448,12 @@ async function checkShutdown(label, child, output) {
       !/ERROR|Unhandled|uncaught/i.test(output()),
     `exit ${child.exitCode ?? child.signalCode}; ${output().slice(-800)}`,
   );
+}
+
+async function getJson(url, token) {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
 }
 
 async function postJson(url, token, body) {

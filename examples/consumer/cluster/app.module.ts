@@ -10,6 +10,7 @@ import { KyselyReminderStore } from '@nest-realtime/core/reminders';
 import { ChatGateway } from './chat.gateway';
 import { DatabaseModule } from './database';
 import { NotesController } from './notes.controller';
+import { StatsController } from './stats.controller';
 import { TicketsController } from './tickets.controller';
 import { TokenGuard } from './token.guard';
 
@@ -33,7 +34,7 @@ import { TokenGuard } from './token.guard';
       }),
     }),
   ],
-  controllers: [TicketsController, NotesController],
+  controllers: [TicketsController, NotesController, StatsController],
   providers: [TokenGuard, ChatGateway],
 })
 export class AppModule {}
