@@ -51,6 +51,9 @@ describe('Reference backend: GET /metrics', () => {
     await client.next('error');
     client.send({ type: 'no-such-type', id: 'x' });
     await client.next('error');
+    // Binary frames: the backend's gateway has no binary handler.
+    client.sendRaw(Buffer.from([1, 2, 3]), true);
+    expect((await client.next('error')).data.code).toBe('BINARY_NOT_ACCEPTED');
 
     const after = await scrape();
     const delta = (name: string): number => (after.get(name) ?? 0) - (before.get(name) ?? 0);
@@ -59,13 +62,18 @@ describe('Reference backend: GET /metrics', () => {
     expect(delta('nest_realtime_handshakes_total{status="101"}')).toBe(1);
     expect(delta('nest_realtime_messages_total{type="ping"}')).toBe(1);
     expect(delta('nest_realtime_messages_total{type="(unparsed)"}')).toBe(1);
-    // A client-chosen name is not a label of its own.
-    expect(delta('nest_realtime_messages_total{type="(unknown)"}')).toBe(1);
+    // A client-chosen name is not a label of its own, nor is a binary frame nothing serves;
+    // an error is counted under the label its message was.
+    expect(delta('nest_realtime_messages_total{type="(unknown)"}')).toBe(2);
     expect(after.has('nest_realtime_messages_total{type="no-such-type"}')).toBe(false);
     expect(delta('nest_realtime_message_errors_total{type="(unparsed)",code="BAD_JSON"}')).toBe(1);
     expect(delta('nest_realtime_message_errors_total{type="(unknown)",code="UNKNOWN_TYPE"}')).toBe(
       1,
     );
+    expect(
+      delta('nest_realtime_message_errors_total{type="(unknown)",code="BINARY_NOT_ACCEPTED"}'),
+    ).toBe(1);
+    expect([...after.keys()].filter((name) => name.includes('$binary'))).toEqual([]);
     // `connected`, then the durable stream's `resume`, the pong and the two errors.
     expect(delta('nest_realtime_pushed_frames_total')).toBeGreaterThanOrEqual(1);
     expect(delta('nest_realtime_direct_frames_total')).toBeGreaterThanOrEqual(3);

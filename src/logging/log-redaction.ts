@@ -1,16 +1,6 @@
 /** What a redacted value is logged as. */
 export const REDACTED = '[Redacted]';
 
-/**
- * Paths pino blanks in every line: the credentials a request or response may carry in headers.
- * The WebSocket credentials that travel in the query string are handled by {@link redactUrl}.
- */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-];
-
 /** Query parameters that carry a credential (WebSocket handshakes: `?ticket=`, `?token=`). */
 const CREDENTIAL_PARAMETERS: ReadonlySet<string> = new Set(['ticket', 'token']);
 
@@ -55,9 +45,9 @@ export interface SerializedRequest {
 }
 
 /**
- * pino-http's `req` serializer: method, URL (credentials redacted), headers (credentials
- * redacted here and again by {@link REDACTED_PATHS}), peer. Leaves out `query` and `params`,
- * which would repeat the query string's credentials, and never touches the body.
+ * pino's `req` serializer (for every line that carries a request, pino-http's and any other):
+ * method, URL and headers with their credentials redacted, peer. Leaves out `query` and
+ * `params`, which would repeat the query string's credentials, and never touches the body.
  */
 export function serializeRequest(request: SerializedRequest): SerializedRequest {
   const headers = { ...request.headers };

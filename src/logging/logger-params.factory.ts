@@ -4,14 +4,15 @@ import type { Params } from 'nestjs-pino';
 import pino, { type Level, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { LoggingSettings } from '../config';
-import { REDACTED, REDACTED_PATHS, serializeRequest, serializeResponse } from './log-redaction';
+import { serializeRequest, serializeResponse } from './log-redaction';
 import { requestIdOf } from './request-id';
 
 /** The process's root pino logger, at `settings.level`, as JSON lines or pretty text on stdout. */
 export function createRootLogger(settings: LoggingSettings): Logger {
+  // Credentials are left out by the serializers (log-redaction.ts), once per line.
   const options = {
     level: settings.level,
-    redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    serializers: { req: serializeRequest, res: serializeResponse },
   };
   // Synchronous in both formats, on this thread: nothing is lost when the process exits, and
   // no worker thread runs beside the server (pino's `transport` would start one).
@@ -27,6 +28,7 @@ export function createLoggerParams(settings: LoggingSettings): Params {
     pinoHttp: {
       logger: createRootLogger(settings),
       genReqId: requestIdOf,
+      // The root logger's, again: pino-http would otherwise put its defaults on its own lines.
       serializers: { req: serializeRequest, res: serializeResponse },
       // Lines logged while handling a request carry its id, not the whole request again.
       quietReqLogger: true,

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Metric, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { ClusterConnections } from '../cluster/cluster-connections';
 import { DatabaseHealthIndicator } from '../health/database.health-indicator';
 import { PROMETHEUS_REGISTRY } from './metrics.constants';
-import { SnapshotMetric } from './snapshot.metric';
+import { registerSnapshotMetrics, SnapshotMetric } from './snapshot.metric';
 
 /**
  * `nest_realtime_database_up` and `nest_realtime_redis_up` (1 up, 0 down), checked when scraped
@@ -19,7 +19,7 @@ export class DependencyHealthExporter implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const metrics = [
+    registerSnapshotMetrics(this.registry, [
       new SnapshotMetric(
         'nest_realtime_database_up',
         'Whether the database answers (1) or not (0).',
@@ -35,8 +35,6 @@ export class DependencyHealthExporter implements OnModuleInit {
           return state === undefined ? [] : [{ value: state === 'up' ? 1 : 0 }];
         },
       ),
-    ];
-    // prom-client's registry needs only `name` and `get()` of a metric (see SnapshotMetric).
-    for (const metric of metrics) this.registry.registerMetric(metric as unknown as Metric);
+    ]);
   }
 }

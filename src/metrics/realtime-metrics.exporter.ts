@@ -4,9 +4,9 @@ import {
   type HistogramSnapshot,
   type RealtimeMetricsSnapshot,
 } from '@nest-realtime/core';
-import type { Metric, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { PROMETHEUS_REGISTRY } from './metrics.constants';
-import { SnapshotMetric, type SnapshotSample } from './snapshot.metric';
+import { registerSnapshotMetrics, SnapshotMetric, type SnapshotSample } from './snapshot.metric';
 
 const PREFIX = 'nest_realtime_';
 
@@ -23,10 +23,7 @@ export class RealtimeMetricsExporter implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const metric of this.build()) {
-      // prom-client's registry needs only `name` and `get()` of a metric (see SnapshotMetric).
-      this.registry.registerMetric(metric as unknown as Metric);
-    }
+    registerSnapshotMetrics(this.registry, this.build());
   }
 
   private build(): SnapshotMetric[] {

@@ -1,3 +1,5 @@
+import type { Metric, Registry } from 'prom-client';
+
 /** One sample of a metric read from a snapshot. */
 export interface SnapshotSample {
   value: number;
@@ -41,4 +43,9 @@ export class SnapshotMetric {
 
   /** The counters it reads are the library's; there is nothing of its own to reset. */
   reset(): void {}
+}
+
+/** Registers snapshot metrics on a prom-client registry, which needs only `name` and `get()`. */
+export function registerSnapshotMetrics(registry: Registry, metrics: SnapshotMetric[]): void {
+  for (const metric of metrics) registry.registerMetric(metric as unknown as Metric);
 }

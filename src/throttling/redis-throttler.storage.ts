@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 
@@ -48,7 +49,7 @@ interface ThrottleCommand {
  * counts in this process's memory (`fallback`): limits hold per instance, requests are never
  * refused or failed because Redis is.
  */
-export class RedisThrottlerStorage implements ThrottlerStorage {
+export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly command: ThrottleCommand;
 
   constructor(
@@ -91,5 +92,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
       }
     }
     return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  /** Stops the fallback's sweep timer. Nest calls it: the storage is the throttler's provider. */
+  onApplicationShutdown(): void {
+    this.fallback.onApplicationShutdown();
   }
 }

@@ -17,11 +17,6 @@ export class HashingQueue {
     }
   }
 
-  /** Whether a job submitted now would be refused. */
-  get full(): boolean {
-    return this.active >= this.maxConcurrent && this.waiting.length >= this.maxQueued;
-  }
-
   /**
    * Runs `job` once a slot is free.
    *

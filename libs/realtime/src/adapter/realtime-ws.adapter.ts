@@ -175,13 +175,14 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
       maxPayload: services.options.maxPayloadBytes,
       perMessageDeflate: compression === false ? false : { threshold: compression.thresholdBytes },
     });
-    const guardsReady: Promise<HandshakeGuardChain | null> = guarded
-      ? services.authenticator.resolve(gateway).then((chain) => (endpoint.guards = chain!))
-      : Promise.resolve(null);
+    const guardsReady: Promise<HandshakeGuardChain> | null = guarded
+      ? services.authenticator
+          .resolve(gateway)
+          .then((chain): HandshakeGuardChain => (endpoint.guards = chain!))
+      : null;
     const endpoint = new GatewayEndpoint(path, server, gateway, wireFormat === 'nest', guardsReady);
-    if (!guarded) endpoint.guards = null;
     // Failures surface on each upgrade (as 500, logged); this only keeps the rejection handled.
-    guardsReady.catch((error: unknown) =>
+    guardsReady?.catch((error: unknown) =>
       this.logger.error(
         messages.handshakeGuardFailed(),
         error instanceof Error ? error.stack : String(error),
@@ -313,19 +314,16 @@ export class RealtimeWsAdapter implements WebSocketAdapter<
     if (cursor === null || (cursor !== undefined && !services.delivery.enabled)) {
       return this.refuse(request, socket, HttpStatus.BAD_REQUEST, 'invalid resume cursor');
     }
-    if (endpoint.guards === null) {
+    const { guards, guardsReady } = endpoint;
+    if (guardsReady === null) {
       return this.upgrade(endpoint, request, socket, head, anonymousPrincipal());
     }
     // Only now may the guards read credentials from the query string.
     markWebSocketUpgrade(request);
     const authenticating =
-      endpoint.guards !== undefined
-        ? services.authenticator.authenticate(request, endpoint.guards)
-        : endpoint.guardsReady.then((chain) =>
-            chain === null
-              ? anonymousPrincipal()
-              : services.authenticator.authenticate(request, chain),
-          );
+      guards !== undefined
+        ? services.authenticator.authenticate(request, guards)
+        : guardsReady.then((chain) => services.authenticator.authenticate(request, chain));
     authenticating.then(
       (principal) => this.upgrade(endpoint, request, socket, head, principal),
       (error: unknown) => {
@@ -642,7 +640,7 @@ function logSocketError(this: WebSocket, error: Error & { code?: string }): void
 
 const UPGRADE_REQUIRED = 426;
 
-/** 1000 normal, 1001 going away, 1005 no status: closes not worth a log line each. */
+/** 1000 normal, 1001 going away, 1005 no status, 1006 dropped: closes not worth a log line each. */
 const NORMAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1005, 1006]);
 
 /** A connection to a public gateway without guards: a user of its own. */

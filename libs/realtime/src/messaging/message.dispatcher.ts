@@ -133,7 +133,8 @@ export class MessageDispatcher {
           : { code: RealtimeErrorCode.UNKNOWN_TYPE, message: messages.unknownType(message.type) },
         message.id,
         causeOf(message),
-        message.type === BINARY_MESSAGE_TYPE ? BINARY_MESSAGE_TYPE : UNKNOWN_MESSAGE_TYPE,
+        // As `received` counted it (labelOf): nothing serves this type.
+        UNKNOWN_MESSAGE_TYPE,
       );
       return;
     }

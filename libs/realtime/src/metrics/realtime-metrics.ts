@@ -14,6 +14,11 @@ export const UNPARSED_MESSAGE_TYPE = '(unparsed)';
 /** Label of messages of a type nothing handles: client-chosen names must not become labels. */
 export const UNKNOWN_MESSAGE_TYPE = '(unknown)';
 
+/** Adds one to `key`'s count. */
+function countIn<K>(counts: Map<K, number>, key: K): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
 /** Everything {@link RealtimeMetrics} counts, read at one moment. */
 export interface RealtimeMetricsSnapshot {
   /** Connections open on this instance. */
@@ -84,24 +89,24 @@ export class RealtimeMetrics {
 
   /** @internal An upgrade request answered with `status`. */
   handshake(status: number): void {
-    this.handshakes.set(status, (this.handshakes.get(status) ?? 0) + 1);
+    countIn(this.handshakes, status);
   }
 
   /** @internal A message of `type` (a known type, or one of the two labels above) came in. */
   received(type: string): void {
-    this.messages.set(type, (this.messages.get(type) ?? 0) + 1);
+    countIn(this.messages, type);
   }
 
   /** @internal A message of `type` was answered with the error `code`. */
   failed(type: string, code: string): void {
     let codes = this.messageErrors.get(type);
     if (codes === undefined) this.messageErrors.set(type, (codes = new Map<string, number>()));
-    codes.set(code, (codes.get(code) ?? 0) + 1);
+    countIn(codes, code);
   }
 
   /** @internal A connection closed with `code`. */
   closed(code: number): void {
-    this.closes.set(code, (this.closes.get(code) ?? 0) + 1);
+    countIn(this.closes, code);
   }
 
   snapshot(): RealtimeMetricsSnapshot {
