@@ -92,9 +92,15 @@ export class MessageDispatcher {
         replyTo = parsed.replyTo;
       }
     }
-    // Client-chosen names that nothing serves are not labels of their own.
+    // Where the message goes, looked up once; it also names its metrics label (client-chosen
+    // names that nothing serves are not labels of their own).
+    const target = message === undefined ? undefined : this.targetOf(endpoint, message.type);
     const label =
-      message === undefined ? UNPARSED_MESSAGE_TYPE : this.labelOf(endpoint, message.type);
+      message === undefined
+        ? UNPARSED_MESSAGE_TYPE
+        : target === undefined
+          ? UNKNOWN_MESSAGE_TYPE
+          : message.type;
     this.metrics.received(label);
     // Malformed frames count against the limit too: they cost the server as much.
     const retryAfterMs = takeToken(
@@ -112,20 +118,23 @@ export class MessageDispatcher {
       this.sendError(connection, rejected!, replyTo, undefined, label);
       return;
     }
-    this.route(connection, endpoint, message);
+    this.route(connection, message, target);
   }
 
-  private route(
-    connection: RealtimeConnection,
-    endpoint: GatewayEndpoint,
-    message: InboundMessage,
-  ): void {
-    if (this.builtIns.has(message.type)) {
+  /**
+   * What serves a message type: {@link BUILT_IN}, the position of the gateway's handler, or
+   * `undefined` for nothing.
+   */
+  private targetOf(endpoint: GatewayEndpoint, type: string): Target {
+    return this.builtIns.has(type) ? BUILT_IN : endpoint.handlerIndex?.get(type);
+  }
+
+  private route(connection: RealtimeConnection, message: InboundMessage, target: Target): void {
+    if (target === BUILT_IN) {
       this.routeBuiltIn(connection, message);
       return;
     }
-    const index = endpoint.handlerIndex?.get(message.type);
-    if (index === undefined) {
+    if (target === undefined) {
       this.sendError(
         connection,
         message.type === BINARY_MESSAGE_TYPE
@@ -133,7 +142,6 @@ export class MessageDispatcher {
           : { code: RealtimeErrorCode.UNKNOWN_TYPE, message: messages.unknownType(message.type) },
         message.id,
         causeOf(message),
-        // As `received` counted it (labelOf): nothing serves this type.
         UNKNOWN_MESSAGE_TYPE,
       );
       return;
@@ -142,7 +150,7 @@ export class MessageDispatcher {
     try {
       // Nest's handler proxy catches what the handler throws and hands it to the exception
       // filter, which records it on `message`.
-      result = connection.handlers[index].callback(message.data, message);
+      result = connection.handlers[target].callback(message.data, message);
     } catch (error) {
       message.failure = toErrorFrameData(error);
     }
@@ -355,14 +363,12 @@ export class MessageDispatcher {
     this.metrics.failed(label, error.code);
     this.sender.sendError(connection, error, replyTo, cause);
   }
-
-  /** A message's type as a metrics label: its own when something serves it. */
-  private labelOf(endpoint: GatewayEndpoint, type: string): string {
-    return this.builtIns.has(type) || endpoint.handlerIndex?.has(type) === true
-      ? type
-      : UNKNOWN_MESSAGE_TYPE;
-  }
 }
+
+/** A message served by a built-in (`builtInMessages`) rather than a gateway handler. */
+const BUILT_IN = -1;
+/** {@link BUILT_IN}, a gateway handler's position, or `undefined`: nothing serves the type. */
+type Target = number | undefined;
 
 /** What an `exception` event (the `'nest'` format) says a failed message was. */
 function causeOf(message: InboundMessage): ExceptionCause {
